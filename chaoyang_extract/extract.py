@@ -1,0 +1,95 @@
+"""The pipeline for one document: text -> normalised text -> structure -> hits -> records."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .matching import match_text
+from .normalize import normalize
+from .records import Record, build_records
+from .rules import RuleSet
+from .structure import analyze
+
+
+@dataclass
+class DocResult:
+    doc: str
+    records: list[Record]
+    report_year: int | None
+    region: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def extract_document(
+    rs: RuleSet,
+    original: str,
+    doc: str,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+) -> DocResult:
+    """Every figure of one report's text. ``year``/``region`` override what the text says."""
+    norm = normalize(original)
+    text = norm.text
+    structure = analyze(text, year=year, region=region)
+    warnings = list(structure.warnings)
+    hits, timed_out = match_text(rs, text, structure.region)
+    for rule in timed_out:
+        warnings.append(f"rule {rule} timed out and was skipped for this document")
+    starts = _line_starts(original)
+
+    def section_at(pos: int) -> tuple[str, str]:
+        sec = structure.at(pos)
+        return sec.period, sec.path
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(starts, pos)
+
+    records = build_records(
+        rs,
+        hits,
+        doc=doc,
+        region=structure.region,
+        report_year=structure.report_year,
+        text=text,
+        original=original,
+        to_original=norm.span,
+        section_at=section_at,
+        line_at=line_at,
+    )
+    return DocResult(doc, records, structure.report_year, structure.region, warnings)
+
+
+def extract_many(rs: RuleSet, docs: Sequence[tuple[str, str]]) -> list[DocResult]:
+    return [extract_document(rs, text, name) for name, text in docs]
+
+
+def extract_snippet(rs: RuleSet, snippet: str, kind: str, year: int = 2020) -> list[Record]:
+    """Figures in a sentence read as if it stood in the review (kind "result") or the plan
+    (kind "target") of a report delivered in ``year``: how rule examples are run."""
+    norm = normalize(snippet)
+    hits, _ = match_text(rs, norm.text, None)
+    period = "review" if kind == "result" else "plan"
+    return build_records(
+        rs,
+        hits,
+        doc="example",
+        region=None,
+        report_year=year,
+        text=norm.text,
+        original=snippet,
+        to_original=norm.span,
+        section_at=lambda _pos: (period, ""),
+        line_at=lambda _pos: 1,
+    )

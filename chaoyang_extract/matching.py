@@ -1,0 +1,332 @@
+"""Matching: sentences of normalised text -> hits (an indicator, a number and its cues).
+
+A hit knows what the text says (value, unit, bound, 力争, 预计, 年均, an explicit year)
+but not yet whether it is a result or a target: ``records`` decides that from the
+report's structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from .numbers import parse_number
+from .rules import Alias, Phrasing, RuleSet
+
+# A pattern that runs longer than this on one sentence is abandoned (catastrophic
+# backtracking in a user's rule must not hang a batch).
+PATTERN_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    indicator: str
+    measure: str
+    value: float
+    value_max: float | None
+    unit: str
+    bound: str
+    stretch: bool
+    estimated: bool
+    multi_item: bool  # 年均/累计 in the figure's own phrase
+    multi_context: bool  # a five-year cue earlier in the sentence
+    year: int | None
+    scope: str | None
+    start: int
+    end: int
+    rule: str
+    sentence_start: int
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    members: tuple[str, ...]
+    lead: str
+
+
+class RuleTimeout(Exception):
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+
+
+def sentences(rs: RuleSet, text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for m in rs.sentence_break_re.finditer(text):
+        if m.end() - pos > 1:
+            yield pos, m.end()
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text)
+
+
+def match_text(rs: RuleSet, text: str, region: str | None, skip: frozenset[str] = frozenset()) -> tuple[list[Hit], list[str]]:
+    """All hits in ``text``; the second item names rules that timed out."""
+    hits: list[Hit] = []
+    timed_out: list[str] = []
+    for s, e in sentences(rs, text):
+        if not rs.prefilter_re.search(text, s, e):
+            continue
+        try:
+            hits.extend(match_sentence(rs, text, s, e, region, skip))
+        except RuleTimeout as t:
+            timed_out.append(t.rule)
+            skip = skip | {t.rule}
+    return hits, timed_out
+
+
+def _mentions(rs: RuleSet, text: str, s: int, e: int, region: str | None) -> list[Mention]:
+    found: list[Mention] = []
+    for m in rs.mention_re.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S):
+        alias: Alias = rs.alias_by_group[str(m.lastgroup)]
+        # The lead: what stands between the clause's start and the name.
+        cut = s
+        for b in rs.clause_break_re.finditer(text, s, m.start()):
+            cut = b.end()
+        lead = text[cut : m.start()]
+        found.append(Mention(m.start(), m.end(), alias.members, lead))
+    valid: list[Mention] = []
+    for men in found:
+        lead = men.lead
+        # A name right after a conjunction continues a subject list ("城镇登记失业率、居民消费价格指数").
+        if valid and rs.conj_re.fullmatch(text, valid[-1].end, men.start):
+            prev = valid[-1]
+            valid[-1] = Mention(prev.start, men.end, prev.members + men.members, prev.lead)
+            continue
+        lm = rs.lead_re.fullmatch(lead)
+        if lm is None:
+            continue
+        place = lm.captures("place")
+        if place and region and not any(_same_place(p, region) for p in place):
+            continue
+        valid.append(men)
+    return valid
+
+
+def _same_place(place: str, region: str) -> bool:
+    return place == region or place.startswith(region) or region.startswith(place)
+
+
+def match_sentence(
+    rs: RuleSet, text: str, s: int, e: int, region: str | None, skip: frozenset[str] = frozenset()
+) -> list[Hit]:
+    sent = text[s:e]
+    est_m = rs.estimate_re.search(sent)
+    est_at = s + est_m.start() if est_m else None
+    multi_at = [s + m.start() for m in rs.multi_cue_re.finditer(sent)]
+    hits: list[Hit] = []
+    mentions = _mentions(rs, text, s, e, region)
+    for i, men in enumerate(mentions):
+        limit = mentions[i + 1].start if i + 1 < len(mentions) else e
+        hits.extend(_predicate(rs, text, men, limit, s, est_at, multi_at, skip))
+    for rule in rs.clauses:
+        if rule.id in skip:
+            continue
+        try:
+            ms = list(rule.compiled.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S))
+        except TimeoutError:
+            raise RuleTimeout(rule.id) from None
+        for m in ms:
+            if any(h.start <= m.start() < h.end for h in hits if h.rule == rule.id):
+                continue
+            hits.extend(_clause_hits(rs, rule, m, s, est_at, multi_at))
+    return hits
+
+
+@dataclass
+class _Values:
+    nums: list[float]
+    units: list[str]
+    is_range: bool
+
+
+def _values(rs: RuleSet, span: str, unit_suffix: str = "") -> _Values | None:
+    if unit_suffix:
+        # A clause rule captured "5.25万" before 贫困人口: the scale is what follows the
+        # number, and the rule supplies the base unit.
+        m0 = rs.values_re.match(span)
+        n0 = parse_number(m0.group("num")) if m0 else None
+        if m0 is None or n0 is None:
+            return None
+        rest = span[m0.end("num") :]
+        unit = rest if rest.endswith(unit_suffix) else rest + unit_suffix
+        return _Values([n0], [unit], False)
+    nums: list[float] = []
+    units: list[str | None] = []
+    seps: list[str] = []
+    for m in rs.values_re.finditer(span):
+        n = parse_number(m.group("num"))
+        if n is None:
+            return None
+        nums.append(n)
+        units.append(m.group("unit"))
+        if m.group("sep"):
+            seps.append(m.group("sep"))
+    if not nums:
+        return None
+    last = units[-1]
+    if last is None:
+        last = ""
+    last += unit_suffix
+    filled = [(u + unit_suffix) if u else last for u in units]
+    range_seps = set(rs.lexicon["range_separators"])
+    is_range = len(nums) == 2 and bool(seps) and seps[0] in range_seps
+    return _Values(nums, filled, is_range)
+
+
+def _bound(rs: RuleSet, pre: str | None, post: str | None, negative: bool, is_range: bool) -> str:
+    if is_range:
+        return "range"
+    b = "eq"
+    if pre:
+        b = rs.pre_bounds.get(pre, "eq")
+    if post:
+        b = rs.post_bounds.get(post, b)
+    if negative and b in ("ge", "le"):
+        # 下降3.4%以上 is a value of -3.4 or lower.
+        b = "le" if b == "ge" else "ge"
+    return b
+
+
+
+
+def _predicate(
+    rs: RuleSet,
+    text: str,
+    men: Mention,
+    limit: int,
+    sent_start: int,
+    est_at: int | None,
+    multi_at: list[int],
+    skip: frozenset[str],
+) -> list[Hit]:
+    hits: list[Hit] = []
+    pos = men.end
+    prev_measure: str | None = None
+    prev_sign = 1
+    first = True
+    while pos < limit:
+        m = None
+        rule: Phrasing | None = None
+        for r in rs.predicates:
+            if r.id in skip:
+                continue
+            try:
+                m = r.compiled.match(text, pos, limit, timeout=PATTERN_TIMEOUT_S)
+            except TimeoutError:
+                raise RuleTimeout(r.id) from None
+            if m is not None and m.end() > pos:
+                rule = r
+                break
+            m = None
+        if m is None or rule is None:
+            break
+        item_start = m.start("sep") + 1 if m.group("sep") else m.start()
+        qstart = men.start if first else item_start
+        first = False
+        pos = m.end()
+        years = [int(y) for y in m.captures("year")] if "year" in m.re.groupindex else []
+        year = years[-1] if years else None
+        item_text = m.group(0)
+        own = text[men.end : m.end()] if qstart == men.start else item_text
+        multi_item = bool(rs.multi_filler_re.search(own))
+        multi_context = any(p < m.start() for p in multi_at)
+        estimated = est_at is not None and est_at < m.start()
+        stretch_word = m.groupdict().get("stretch")
+        if rule.means == "flat":
+            for ind in men.members:
+                if "growth" in rs.indicators[ind].measures:
+                    hits.append(
+                        Hit(ind, "growth", 0.0, None, "%", "eq", False, estimated, multi_item, multi_context, year, None,
+                            qstart, m.end(), rule.id, sent_start)
+                    )
+            prev_measure, prev_sign = "growth", 1
+            continue
+        vals = _values(rs, m.group("values"))
+        if vals is None:
+            continue
+        sign = 1
+        if rule.means == "growth":
+            sign = rs.directions.get(m.group("dir"), 1)
+        elif stretch_word and prev_measure == "growth":
+            sign = prev_sign
+        pct = vals.units[-1] in rs.percent_units
+        measure_for: dict[str, str | None] = {}
+        for ind_id in men.members:
+            ind = rs.indicators[ind_id]
+            measure: str | None
+            if rule.means == "growth":
+                measure = "growth" if pct and vals.units[-1] == "%" and "growth" in ind.measures else None
+            elif pct:
+                if ind.percent:
+                    measure = ind.percent
+                elif stretch_word and prev_measure == "growth":
+                    measure = "growth"
+                else:
+                    measure = None
+                if vals.units[-1] != "%" and measure != "change":
+                    measure = None
+            else:
+                measure = ind.amount if _unit_ok(rs, ind.units, vals.units[-1]) else None
+            measure_for[ind_id] = measure if measure in ind.measures else None
+        tier_stretch = bool(stretch_word) and prev_measure is not None
+        negative = sign < 0
+        bound = _bound(rs, m.groupdict().get("pre"), m.groupdict().get("post"), negative, vals.is_range)
+        members = men.members
+        if len(vals.nums) == len(members) and not vals.is_range:
+            pairs = list(zip(members, vals.nums, vals.units, strict=True))
+            vmax: list[float | None] = [None] * len(pairs)
+        elif len(vals.nums) == 1 or vals.is_range:
+            pairs = [(ind, vals.nums[0], vals.units[-1]) for ind in members]
+            vmax = [vals.nums[1] * sign if vals.is_range else None for _ in members]
+        else:
+            pairs = []
+            vmax = []
+        emitted = False
+        for (ind_id, num, unit), vm in zip(pairs, vmax, strict=True):
+            measure = measure_for.get(ind_id)
+            if measure is None:
+                continue
+            value = num * sign
+            hits.append(
+                Hit(ind_id, measure, value, vm, unit, bound, tier_stretch, estimated, multi_item, multi_context, year,
+                    None, qstart, m.end(), rule.id, sent_start)
+            )
+            emitted = True
+            prev_measure = measure
+            prev_sign = sign
+        if not emitted and rule.means == "growth":
+            prev_measure, prev_sign = "growth", sign
+    return hits
+
+
+def _unit_ok(rs: RuleSet, allowed: frozenset[str], unit: str) -> bool:
+    if not allowed:
+        return True
+    return any(unit.endswith(u) for u in allowed)
+
+
+def _clause_hits(
+    rs: RuleSet, rule: Phrasing, m: regex.Match[str], sent_start: int, est_at: int | None, multi_at: list[int]
+) -> list[Hit]:
+    assert rule.indicator is not None
+    ind = rs.indicators[rule.indicator]
+    vals = _values(rs, m.group("values"), rule.unit_suffix)
+    if vals is None or len(vals.nums) != 1:
+        return []
+    unit = vals.units[0]
+    if not _unit_ok(rs, ind.units, unit):
+        return []
+    measure = ind.amount or "count"
+    bound = _bound(rs, m.groupdict().get("pre"), m.groupdict().get("post"), False, False)
+    scope = m.groupdict().get("scope") or None
+    multi_context = any(p < m.start() for p in multi_at)
+    estimated = est_at is not None and est_at < m.start()
+    return [
+        Hit(ind.id, measure, vals.nums[0], None, unit, bound, False, estimated, False, multi_context, None, scope,
+            m.start(), m.end(), rule.id, sent_start)
+    ]

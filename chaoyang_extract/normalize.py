@@ -1,0 +1,581 @@
+"""Clean text for matching, with a map from every clean character back to the input.
+
+Rules match simplified characters, ASCII digits, Chinese punctuation and whole sentences;
+the output table quotes the input as it was.  ``normalize`` therefore builds a new string
+and, for each of its characters, the offset of the input character it came from.
+
+Three passes, each cheap on a long report:
+
+1. one-for-one character changes (full-width forms, punctuation, traditional to
+   simplified), which leave every offset where it was;
+2. one regular-expression pass for edits that delete or replace runs (line ends,
+   spaces, romanised readings, junk tokens, ";;" quotes, thousands separators, dashes);
+3. a line pass that joins hard-wrapped lines and drops blank ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from array import array
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from chaoyang_extract.errors import RuleError
+from chaoyang_extract.resources import rules_dir
+
+if TYPE_CHECKING:
+    import opencc
+
+__all__ = ["Normalized", "normalize"]
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Clean text plus, for each of its characters, the input offset it came from."""
+
+    text: str
+    # len(text) + 1 entries; the last one is len(original), so spans ending at the end of
+    # the text need no special case.
+    origin: Sequence[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The input (start, end) that covers clean ``text[start:end]``."""
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span {start}:{end} outside text of length {len(self.text)}")
+        if start == end:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+# --- character classes that are Unicode facts rather than Chinese-language knowledge ---
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Spaces of every width, including the ideographic space used to indent paragraphs.
+_HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Characters with no visible form that web pages leave in copied text.
+_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+# Line separators other than CR/LF that some editors and web pages emit.
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+# A romanised reading follows a Han character; mojibake in the same copies turns some of
+# those characters into bopomofo or box-drawing characters, which never carry a reading.
+_READING_HOST = re.compile(f"[{_HAN}\u3100-\u312f\u2500-\u257f]")
+# Junk tokens ("Sw7") are glued to the end of a line of Chinese text, or stand alone.
+_JUNK_HOST = re.compile(f"[{_HAN}\u2010-\u2027\u3000-\u303f\uff00-\uffef%\n]")
+_HSPACE_RUN = re.compile(f"[{_HSPACE}]")
+_HSPACE_SET = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+_INVISIBLE_SET = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_MIXED_TOKEN = re.compile(r"(?=.*[A-Za-z])(?=.*\d)")
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+# --- rules loaded from rules/normalize.yaml -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rules:
+    table: dict[int, str]
+    mapped: re.Pattern[str]
+    sentence_final: str
+    closing_marks: str
+    clause_final: str
+    continuation_end: str
+    continuation_min_chars: int
+    fragment_max_chars: int
+    dangling_end: str
+    body_mark: re.Pattern[str]
+    no_line_start: str
+    range_dashes: str
+    range_dash: str
+    paragraph_start: re.Pattern[str]
+    reading: str
+    keep_tokens: frozenset[str]
+    edits: re.Pattern[str]
+    token: re.Pattern[str]
+
+
+_RULES: _Rules | None = None
+_CONVERTER: opencc.OpenCC | None = None
+
+
+def _rules() -> _Rules:
+    global _RULES
+    if _RULES is None:
+        _RULES = _load_rules(rules_dir() / "normalize.yaml")
+    return _RULES
+
+
+def _converter() -> opencc.OpenCC:
+    global _CONVERTER
+    if _CONVERTER is None:
+        import opencc  # a C++ extension with dictionaries: load it once, and only if used
+
+        _CONVERTER = opencc.OpenCC("t2s")
+    return _CONVERTER
+
+
+def _load_rules(path: Path) -> _Rules:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise RuleError(str(path), f"not valid YAML: {exc}", line) from exc
+    if not isinstance(raw, dict):
+        raise RuleError(str(path), "expected a mapping at the top level")
+
+    def chars(key: str) -> str:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value:
+            raise RuleError(str(path), f"{key}: expected a non-empty string of characters")
+        return value
+
+    def pattern(key: str, text: str) -> str:
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise RuleError(str(path), f"{key}: bad pattern {text!r}: {exc}") from exc
+        return text
+
+    starts = raw.get("paragraph_starts")
+    if not isinstance(starts, list) or not all(isinstance(p, str) for p in starts):
+        raise RuleError(str(path), "paragraph_starts: expected a list of patterns")
+    char_map = raw.get("char_map") or {}
+    if not isinstance(char_map, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1
+        for k, v in char_map.items()
+    ):
+        raise RuleError(str(path), "char_map: expected single characters mapped to single ones")
+    keep = raw.get("keep_tokens") or []
+    if not isinstance(keep, list):
+        raise RuleError(str(path), "keep_tokens: expected a list")
+    def count(key: str) -> int:
+        value = raw.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise RuleError(str(path), f"{key}: expected a positive integer")
+        return value
+
+    reading = pattern("reading", chars("reading"))
+    range_dashes = chars("range_dashes")
+    paragraph = "|".join(
+        f"(?:{pattern(f'paragraph_starts[{i}]', p)})" for i, p in enumerate(starts)
+    )
+    dashes = re.escape(range_dashes)
+    # Every edit starts at one of these characters.  Starting the pattern with a plain
+    # character class lets the regex engine skip everything else at C speed; the kind
+    # of edit is then told by the first character.
+    edits = re.compile(
+        f"[\r{_INVISIBLE}&（;,{_HSPACE}{dashes}]"
+        "(?:"
+        r"(?<=\r)\n"
+        f"|(?<=[{_INVISIBLE}])[{_INVISIBLE}]+"
+        r"|(?<=&)(?:[A-Za-z]{2,8}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6});"
+        f"|(?<=（)(?:{reading})）"
+        r"|(?<=;);(?!;)(?<!;;;)"
+        f"|(?<=[{_HSPACE}])[{_HSPACE}]+"
+        f"|(?<=[{dashes}])[{dashes}](?=[0-9])"
+        ")?"
+    )
+    token = re.compile(
+        f"[A-Za-z0-9]{{2,5}}(?=[{_HSPACE}]*(?:\r|\n|\Z)|[{_HSPACE}]+[^\x00-\x7f])"
+    )
+    table = _char_table(char_map)
+    mapped = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]+")
+    return _Rules(
+        table=table,
+        mapped=mapped,
+        sentence_final=chars("sentence_final"),
+        closing_marks=chars("closing_marks"),
+        clause_final=chars("clause_final"),
+        continuation_end=chars("continuation_end"),
+        continuation_min_chars=count("continuation_min_chars"),
+        fragment_max_chars=count("fragment_max_chars"),
+        dangling_end=chars("dangling_end"),
+        body_mark=re.compile(f"[{re.escape(chars('body_marks'))}]"),
+        no_line_start=chars("no_line_start"),
+        range_dashes=range_dashes,
+        range_dash=chars("range_dash"),
+        paragraph_start=re.compile(paragraph),
+        reading=reading,
+        keep_tokens=frozenset(str(t) for t in keep),
+        edits=edits,
+        token=token,
+    )
+
+
+def _char_table(extra: dict[str, str]) -> dict[int, str]:
+    table: dict[int, str] = {}
+    # Full-width ASCII variants (U+FF01-FF5E) to ASCII...
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    # ...except the forms that are the standard Chinese punctuation, which stay, and
+    # whose ASCII twins become them, so that rules need to know only one comma.
+    # ASCII ',' and ';' are left to the edit pass: "1,234" and ";;" need context.
+    for chinese in "，；：（）！？":
+        del table[ord(chinese)]
+    for ascii_char, chinese in zip(":()!?", "：（）！？", strict=True):
+        table[ord(ascii_char)] = chinese
+    for ch in _LINE_BREAKS:
+        table[ord(ch)] = "\n"
+    for src, dst in extra.items():
+        table[ord(src)] = dst
+    return table
+
+
+# --- pass 1: one-for-one changes ------------------------------------------------------
+
+
+def _to_simplified(text: str) -> str:
+    """OpenCC t2s, kept one-for-one so that offsets still line up.
+
+    OpenCC works on phrases, and a phrase may in principle change length; a line whose
+    length changes is converted character by character instead, and a character whose
+    own conversion is not one character is kept as it was.
+    """
+    converter = _converter()
+    converted = converter.convert(text)
+    if converted == text:
+        return text
+    src_lines = text.split("\n")
+    dst_lines = converted.split("\n")
+    if len(src_lines) == len(dst_lines):
+        if all(len(s) == len(d) for s, d in zip(src_lines, dst_lines, strict=True)):
+            return converted
+        pairs = zip(src_lines, dst_lines, strict=True)
+        return "\n".join(d if len(s) == len(d) else _per_char(s) for s, d in pairs)
+    return "\n".join(_per_char(line) for line in src_lines)
+
+
+def _per_char(line: str) -> str:
+    converter = _converter()
+    out = []
+    for ch in line:
+        simple = converter.convert(ch)
+        out.append(simple if len(simple) == 1 else ch)
+    return "".join(out)
+
+
+# --- pass 2: edits that delete or replace runs ------------------------------------------
+
+
+def _edit(text: str, rules: _Rules) -> tuple[str, array[int]]:
+    edits = _edit_list(text, rules)
+    if not edits:
+        return text, _identity(len(text))[:]
+    identity = _identity(len(text))
+    pieces: list[str] = []
+    origin: array[int] = array("i")
+    pos = 0
+    for start, end, replacement in edits:
+        if start > pos:
+            pieces.append(text[pos:start])
+            origin += identity[pos:start]
+        if replacement:
+            pieces.append(replacement)
+            origin += array("i", (start,)) * len(replacement)
+        pos = end
+    pieces.append(text[pos:])
+    origin += identity[pos:]
+    return "".join(pieces), origin
+
+
+def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for every run to change, in text order."""
+    edits: list[tuple[int, int, str]] = []
+    quotes = 0
+    size = len(text)
+    for match in rules.edits.finditer(text):
+        start, end = match.span()
+        first = text[start]
+        replacement: str | None
+        if first in _HSPACE_SET:
+            before = text[start - 1] if start else ""
+            after = text[end] if end < size else ""
+            keep = _is_ascii_alnum(before) and _is_ascii_alnum(after)
+            replacement = " " if keep else ""
+        elif first == "\r":
+            replacement = "\n"
+        elif first == "（":
+            # A bare bracket is fine; a bracketed reading after a character goes.
+            host = text[start - 1] if start else ""
+            is_reading = end - start > 1 and _READING_HOST.match(host) is not None
+            replacement = "" if is_reading else None
+        elif first == ",":
+            replacement = "" if _thousands_comma(text, start) else "，"
+        elif first == ";":
+            if end - start == 2:
+                # ";;" is what some copies made of both “ and ”: alternate, from “.
+                replacement = "“" if quotes % 2 == 0 else "”"
+                quotes += 1
+            else:
+                replacement = "；"
+        elif first == "&":
+            replacement = _entity(match.group(), rules) if end - start > 1 else None
+        elif first in _INVISIBLE_SET:
+            replacement = ""
+        else:  # a dash: "—" between two numbers (4.5%-5%, 2016～2020)
+            before = text[start - 1] if start else ""
+            after = text[end] if end < size else ""
+            is_range = (before == "%" or "0" <= before <= "9") and (
+                end - start == 2 or "0" <= after <= "9"
+            )
+            replacement = rules.range_dash if is_range else None
+        if replacement is not None:
+            edits.append((start, end, replacement))
+    junk = _junk_tokens(text, rules)
+    if junk:
+        # Tokens are letters and digits, which no other edit touches, so the two lists
+        # never overlap and a sort merges them.
+        edits.extend((start, end, "") for start, end in junk)
+        edits.sort()
+    return edits
+
+
+def _thousands_comma(text: str, at: int) -> bool:
+    """Whether text[at] == "," groups thousands, as in 1,234,567 (not 3.7,200 or 2016,2017)."""
+    start = at
+    while start > 0 and at - start < 4 and "0" <= text[start - 1] <= "9":
+        start -= 1
+    group = at - start
+    if group == 0 or group > 3 or (start > 0 and text[start - 1] == "."):
+        return False
+    after = text[at + 1 : at + 5]
+    return len(after) >= 3 and after[:3].isdigit() and after[:3].isascii() and not (
+        len(after) == 4 and "0" <= after[3] <= "9"
+    )
+
+
+_IDENTITY: array[int] = array("i")
+
+
+def _identity(size: int) -> array[int]:
+    """0, 1, 2, ...: slices of it copy at memory speed, unlike building a range."""
+    global _IDENTITY
+    if len(_IDENTITY) < size:
+        grown = max(size, 2 * len(_IDENTITY), 1 << 16)
+        _IDENTITY = _IDENTITY + array("i", range(len(_IDENTITY), grown))
+    return _IDENTITY
+
+
+def _junk_tokens(text: str, rules: _Rules) -> list[tuple[int, int]]:
+    """Spans of watermark tokens such as "Sw7" to remove.
+
+    A token that mixes letters and digits and ends a line of Chinese text is junk when it
+    has a lower-case letter (real ones like 5G, G20 are upper case) or when the document
+    repeats it at line ends, as watermarks are; the keep list protects real words.
+    """
+    found: list[tuple[int, int, str]] = []
+    for match in rules.token.finditer(text):
+        start = match.start()
+        host = text[start - 1] if start else "\n"
+        word = match.group()
+        if (
+            _JUNK_HOST.match(host)
+            and _MIXED_TOKEN.match(word)
+            and word not in rules.keep_tokens
+        ):
+            found.append((start, match.end(), word))
+    if not found:
+        return []
+    counts = Counter(word for _, _, word in found)
+    return [
+        (start, end)
+        for start, end, word in found
+        if counts[word] > 1 or not (word.isupper() or word.isdigit())
+    ]
+
+
+# --- pass 3: joining hard-wrapped lines -------------------------------------------------
+
+
+def _width(line: str) -> int:
+    # Hard-wrapped copies were cut at a fixed number of GBK bytes (two per Han character,
+    # one per ASCII character), which is exactly the GB18030 length for these texts.
+    return len(line.encode("gb18030", "replace"))
+
+
+def _tolerance(width: int) -> int:
+    return max(4, width // 12)
+
+
+def _ends_sentence(line: str, rules: _Rules) -> bool:
+    last = line[-1]
+    if last in rules.sentence_final:
+        return True
+    return last in rules.closing_marks and len(line) > 1 and line[-2] in rules.sentence_final
+
+
+def _wrap_width(lines: list[str], rules: _Rules) -> int | None:
+    """The width a hard-wrapped document was cut at, or None if it was not.
+
+    Wrapped lines pile up just under one width and almost nothing is longer; a document
+    with one paragraph per line has lines of every length, most far longer than any
+    cluster of headings.
+    """
+    open_ended = sorted(
+        _width(line)
+        for line in lines
+        if len(line) >= 15 and not _ends_sentence(line, rules)
+    )
+    open_ended = open_ended[bisect.bisect_left(open_ended, 30) :]
+    if len(open_ended) < 3:
+        return None
+    best, best_count = 0, 0
+    for width in sorted(set(open_ended)):
+        low = bisect.bisect_left(open_ended, width - _tolerance(width))
+        high = bisect.bisect_right(open_ended, width)
+        if high - low >= best_count:
+            best, best_count = width, high - low
+    if best_count < 3:
+        return None
+    limit = best + _tolerance(best)
+    # Width is at least the length and, but for rare characters, at most twice it: most
+    # lines are settled without encoding them.
+    longer = sum(
+        1
+        for line in lines
+        if len(line) > limit or (2 * len(line) > limit and _width(line) > limit)
+    )
+    return best if longer * 3 <= best_count else None
+
+
+def _join_lines(
+    text: str, origin: array[int], original: str, rules: _Rules
+) -> tuple[str, array[int]]:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text, origin
+    wrap = _wrap_width(lines, rules)
+    # Lines this wide were cut by the wrapper; wider ones (page headers glued together)
+    # were not.
+    full = (wrap - _tolerance(wrap), wrap + _tolerance(wrap)) if wrap is not None else None
+
+    def indented(line_start: int) -> bool:
+        # Indentation was removed by the edit pass; look for it in the input between the
+        # line break and the line's first character.
+        return (
+            _HSPACE_RUN.search(original, origin[line_start - 1] + 1, origin[line_start])
+            is not None
+        )
+
+    # [start, end) runs of the edited text to drop: joined line breaks and blank lines.
+    drop: list[tuple[int, int]] = []
+    previous = ""  # the last non-empty line
+    previous_end = -1  # where it ends (its line break) in the edited text
+    open_sentence = False  # the paragraph so far was joined mid-sentence
+    start = 0
+    for line in lines:
+        end = start + len(line)
+        if line:
+            if previous_end < 0:
+                if start:
+                    drop.append((0, start))  # blank lines before the first line
+            elif previous_end + 1 < start:
+                drop.append((previous_end + 1, start))  # blank lines collapse to one
+                open_sentence = False
+            else:
+                join = _join(previous, line, lambda at=start: indented(at), open_sentence, full, rules)
+                if join is not None:
+                    drop.append((previous_end, start))
+                open_sentence = bool(join)
+            previous, previous_end = line, end
+        start = end + 1
+    if previous_end >= 0 and previous_end < len(text):
+        drop.append((previous_end, len(text)))  # blank lines after the last one
+    if not drop:
+        return text, origin
+
+    pieces: list[str] = []
+    result: array[int] = array("i")
+    pos = 0
+    for start, end in drop:
+        if start > pos:
+            pieces.append(text[pos:start])
+            result += origin[pos:start]
+        pos = end
+    pieces.append(text[pos:])
+    result += origin[pos:]
+    return "".join(pieces), result
+
+
+def _join(
+    line: str,
+    following: str,
+    indented: Callable[[], bool],
+    open_sentence: bool,
+    full: tuple[int, int] | None,
+    rules: _Rules,
+) -> bool | None:
+    """How the break between two adjacent non-empty lines goes.
+
+    None keeps the line break; True joins and says the sentence is still open (the next
+    break may be one too); False joins a line that simply filled the wrap width.
+    """
+    last, first = line[-1], following[0]
+    first_digit = "0" <= first <= "9"
+    # A number cut in two ("下降3." / "9个百分点", "1.9：62." / "1：36") is always one.
+    if first_digit and last in ".：:" and len(line) > 1 and "0" <= line[-2] <= "9":
+        return True
+    if _ends_sentence(line, rules):
+        return None
+    if first in rules.no_line_start:
+        # Not an open sentence: "】" or "。" closes what it continues.
+        return False
+    if rules.paragraph_start.match(following) or indented():
+        return None
+    if full is not None and full[0] <= _width(line) <= full[1]:
+        return False
+    if last in rules.clause_final:
+        return None
+    # Web copies break a sentence around bold or linked words ("…今年经济社会发展的" /
+    # "主要预期目标" / "是：…", "以PM" / "2.5" / "浓度…"): a short fragment inside a
+    # sentence that is already open does not close it.
+    if open_sentence and len(line) <= rules.fragment_max_chars:
+        return True
+    # A quotation or bracket still open at the line end: the sentence is not over.
+    if line.count("“") > line.count("”") or line.count("（") > line.count("）"):
+        return True
+    long_enough = len(line) >= rules.continuation_min_chars
+    if long_enough and "0" <= last <= "9" and (first_digit or first == "."):
+        return True
+    if long_enough and last in rules.continuation_end:
+        return True
+    if last in rules.dangling_end:
+        return True
+    # A line with a full stop inside is body text, not a heading; if it then stops
+    # without punctuation, its last sentence runs on into the next line, unless that
+    # line is a short complete one of its own (a caption "…。本报记者某某摄" before
+    # "各位代表：").
+    if rules.body_mark.search(line, 0, len(line) - 1):
+        return len(following) >= rules.continuation_min_chars or not (
+            _ends_sentence(following, rules) or following[-1] in rules.clause_final
+        )
+    return None
+
+
+# --- the whole thing ----------------------------------------------------------------------
+
+
+def normalize(original: str) -> Normalized:
+    """Clean ``original`` for matching; see the module docstring for what changes."""
+    rules = _rules()
+    text = _to_simplified(rules.mapped.sub(lambda m: m.group().translate(rules.table), original))
+    text, origin = _edit(text, rules)
+    text, origin = _join_lines(text, origin, original, rules)
+    origin.append(len(original))
+    return Normalized(text, origin)

@@ -1,0 +1,77 @@
+"""Numbers and units as reports write them: 780, 5.25, 两, 三十二, 1.5万亿元, 个百分点."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cn2an
+import yaml
+
+from .resources import rules_dir
+
+_ARABIC = frozenset("0123456789.")
+
+
+def parse_number(text: str) -> float | None:
+    """The value of one numeral span: Arabic ("1,234.5") or Chinese ("三十二", "两", "一点五").
+
+    Returns None for anything that is not a single number, so a rule's odd capture
+    never becomes a made-up value.
+    """
+    s = text.strip().replace(",", "")
+    if not s:
+        return None
+    if set(s) <= _ARABIC:
+        try:
+            return float(s)
+        except ValueError:
+            return None
+    try:
+        # cn2an only on the captured span: on whole text it rewrites words (零售 -> 0售).
+        value = cn2an.cn2an(s, "smart")
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    unit_std: str
+    factor: float
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_table() -> tuple[dict[str, float], dict[str, UnitInfo]]:
+    data = yaml.safe_load((rules_dir() / "units.yaml").read_text(encoding="utf-8"))
+    scales = {str(k): float(v) for k, v in data["scales"].items()}
+    base = {
+        str(k): UnitInfo(str(v["std"]), float(v["factor"])) for k, v in data["base_units"].items()
+    }
+    return scales, base
+
+
+def unit_info(unit: str) -> UnitInfo | None:
+    """Standard unit and factor for a written unit ("亿元" -> CNY, 1e8); None if unknown."""
+    scales, base = _unit_table()
+    if unit in base:
+        return base[unit]
+    # Longest scale prefix first so that 万亿元 is 万亿 + 元, not 万 + 亿元.
+    for prefix in sorted(scales, key=len, reverse=True):
+        if unit.startswith(prefix) and unit[len(prefix) :] in base:
+            info = base[unit[len(prefix) :]]
+            return UnitInfo(info.unit_std, info.factor * scales[prefix])
+    return None
+
+
+def standardize(value: float, unit: str) -> tuple[float, str]:
+    """(value_std, unit_std); an unknown unit is kept as written with factor 1."""
+    info = unit_info(unit)
+    if info is None:
+        return value, unit
+    return _round(value * info.factor), info.unit_std
+
+
+def _round(x: float) -> float:
+    # 1.39 * 1e12 is 1390000000000.0002 in binary; keep 12 significant digits.
+    return float(f"{x:.12g}")

@@ -1,0 +1,181 @@
+"""Records: hits placed in time (result or target, which year, annual or multi-year).
+
+Where a hit stands in the report (the structure's section period) and the cues of its
+sentence decide kind, year and horizon; then restated figures collapse into one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+
+import regex
+
+from .matching import Hit
+from .numbers import standardize
+from .rules import RuleSet
+
+COLUMNS = (
+    "doc", "region", "report_year", "indicator", "indicator_zh", "kind", "year", "horizon",
+    "measure", "value", "value_max", "unit", "value_std", "unit_std", "bound", "tier",
+    "estimated", "scope", "quote", "start", "end", "line", "section", "rule",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Record:
+    doc: str
+    region: str | None
+    report_year: int | None
+    indicator: str
+    indicator_zh: str
+    kind: str
+    year: int | None
+    horizon: str
+    measure: str
+    value: float
+    value_max: float | None
+    unit: str
+    value_std: float
+    unit_std: str
+    bound: str
+    tier: str | None
+    estimated: bool
+    scope: str | None
+    quote: str
+    start: int
+    end: int
+    line: int
+    section: str
+    rule: str
+
+
+assert tuple(f.name for f in fields(Record)) == COLUMNS
+
+# 十一五 ends in 2010, 十二五 in 2015 …: the plan period a five-year cue names.
+_PLAN_RE = regex.compile(r"十([一二三四五六七])五")
+_PLAN_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
+_BY_YEAR_RE = regex.compile(r"(?:到|至|在)(20\d\d)年")
+# The most precise statement of a figure wins: eq over approx over a bound.
+_BOUND_RANK = {"eq": 0, "approx": 1, "range": 1, "ge": 2, "le": 2}
+
+
+@dataclass(frozen=True)
+class Placement:
+    kind: str
+    year: int | None
+    horizon: str
+
+
+def place(
+    rs: RuleSet, hit: Hit, period: str, report_year: int | None, sentence: str, path: str
+) -> Placement | None:
+    """Result or target, for which year, annual or multi-year; None to drop the hit."""
+    y = report_year
+    context_multi = hit.multi_context or period in ("review_multi", "plan_multi")
+    if hit.year is not None and y is not None:
+        # An explicit year beats the section: "2016年达到1156.49亿元" in a five-year review.
+        if hit.year == y - 1 and not hit.multi_item:
+            return Placement("result", hit.year, "annual")
+        if hit.year == y and period.startswith("plan") and not hit.multi_item:
+            return Placement("target", y, "annual")
+        if hit.year > y:
+            return Placement("target", hit.year, "multi_year")
+        return None
+    if period in ("preamble", "other"):
+        if rs.result_cue_re.search(sentence):
+            period = "review"
+        elif rs.target_cue_re.search(sentence):
+            period = "plan"
+        else:
+            return None
+    if period.startswith("review"):
+        year = y - 1 if y is not None else None
+        if hit.multi_item or (context_multi and hit.measure != "level"):
+            return Placement("result", year, "multi_year")
+        return Placement("result", year, "annual")
+    if hit.multi_item or context_multi:
+        return Placement("target", _plan_end(sentence, path, y), "multi_year")
+    return Placement("target", y, "annual")
+
+
+def _plan_end(sentence: str, path: str, y: int | None) -> int | None:
+    m = _BY_YEAR_RE.search(sentence)
+    if m:
+        return int(m.group(1))
+    m = _PLAN_RE.search(sentence) or _PLAN_RE.search(path)
+    if m:
+        return _PLAN_END[m.group(1)]
+    return y + 4 if y is not None else None
+
+
+def build_records(
+    rs: RuleSet,
+    hits: Sequence[Hit],
+    *,
+    doc: str,
+    region: str | None,
+    report_year: int | None,
+    text: str,
+    original: str,
+    to_original: Callable[[int, int], tuple[int, int]],
+    section_at: Callable[[int], tuple[str, str]],
+    line_at: Callable[[int], int],
+) -> list[Record]:
+    """Hits -> records, one per figure, in document order."""
+    out: list[Record] = []
+    for hit in hits:
+        period, path = section_at(hit.start)
+        sent_end = _sentence_end(rs, text, hit.end)
+        sentence = text[hit.sentence_start : sent_end]
+        placed = place(rs, hit, period, report_year, sentence, path)
+        if placed is None:
+            continue
+        ind = rs.indicators[hit.indicator]
+        start, end = to_original(hit.start, hit.end)
+        value_std, unit_std = standardize(hit.value, hit.unit)
+        out.append(
+            Record(
+                doc=doc,
+                region=region,
+                report_year=report_year,
+                indicator=ind.id,
+                indicator_zh=ind.zh,
+                kind=placed.kind,
+                year=placed.year,
+                horizon=placed.horizon,
+                measure=hit.measure,
+                value=hit.value,
+                value_max=hit.value_max,
+                unit=hit.unit,
+                value_std=value_std,
+                unit_std=unit_std,
+                bound=hit.bound,
+                tier=("stretch" if hit.stretch else "baseline") if placed.kind == "target" else None,
+                estimated=hit.estimated and placed.kind == "result",
+                scope=hit.scope,
+                quote=original[start:end],
+                start=start,
+                end=end,
+                line=line_at(start),
+                section=path,
+                rule=hit.rule,
+            )
+        )
+    return dedupe(out)
+
+
+def _sentence_end(rs: RuleSet, text: str, pos: int) -> int:
+    m = rs.sentence_break_re.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def dedupe(records: Sequence[Record]) -> list[Record]:
+    """One row per (indicator, kind, year, horizon, measure, tier, scope): the most precise, then the first."""
+    best: dict[tuple[object, ...], Record] = {}
+    for r in sorted(records, key=lambda r: r.start):
+        key = (r.doc, r.indicator, r.kind, r.year, r.horizon, r.measure, r.tier, r.scope)
+        cur = best.get(key)
+        if cur is None or _BOUND_RANK[r.bound] < _BOUND_RANK[cur.bound]:
+            best[key] = r
+    return sorted(best.values(), key=lambda r: (r.start, r.end, r.indicator))

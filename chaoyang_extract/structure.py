@@ -1,0 +1,682 @@
+"""Structure before matching: the report year, the reporting jurisdiction, and sections.
+
+Whether a figure is a result (year Y-1) or a target (year Y) is mostly decided by where
+it stands, so this module cuts the normalised text into contiguous sections and tells
+each one's period. All wording lives in ``rules/structure.yaml``; this module only knows
+the shape of a report: headings form an outline, a heading's words name a period, a
+sub-heading may only refine its parent's period, and a paragraph that clearly says which
+period it talks about may refine its part's period for itself and the paragraphs after it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+import yaml
+
+from .errors import RuleError
+
+from .resources import rules_dir
+
+__all__ = ["PERIODS", "Section", "Structure", "analyze"]
+
+PERIODS = ("preamble", "review", "review_multi", "plan", "plan_multi", "other")
+
+# Families: a sub-heading or paragraph may move only within its parent's family, because a
+# review sub-heading that mentions drafting the next five-year plan still reviews.
+_REVIEW = frozenset({"review", "review_multi"})
+_PLAN = frozenset({"plan", "plan_multi"})
+_ANY = _REVIEW | _PLAN
+_NONE: frozenset[str] = frozenset()
+
+_RULES_FILE = "structure.yaml"
+_PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_YEAR_KEYS = frozenset({"Y", "Y1", "YFAR", "FYP_PAST", "FYP_FUTURE"})
+_TITLE_END = regex.compile(r"[。；：！？]")
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    end: int
+    path: str
+    period: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    report_year: int | None
+    region: str | None
+    sections: tuple[Section, ...]
+    warnings: tuple[str, ...]
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self._starts:
+            object.__setattr__(self, "_starts", tuple(s.start for s in self.sections))
+
+    def at(self, pos: int) -> Section:
+        """The section holding offset ``pos``; the end of the text belongs to the last one."""
+        if not self.sections:
+            raise IndexError("no sections")
+        last = self.sections[-1]
+        if pos < 0 or pos > last.end:
+            raise IndexError(f"offset {pos} outside 0..{last.end}")
+        return self.sections[max(bisect.bisect_right(self._starts, pos) - 1, 0)]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    rule_id: str
+    weight: float
+    offset: int
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    start: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    path: str
+    year_min: int
+    year_max: int
+    cn_digits: Mapping[str, int]
+    cn_numerals: Mapping[str, int]
+    late_months: frozenset[int]
+    conflict_ratio: float
+    placeholders: Mapping[str, str]
+    year_evidence: tuple[_Evidence, ...]
+    region_evidence: tuple[_Evidence, ...]
+    jurisdiction: regex.Pattern[str]
+    plans: tuple[_Plan, ...]
+    max_title: int
+    max_unnumbered: int
+    prefix: regex.Pattern[str]
+    forbidden: regex.Pattern[str]
+    numbering: regex.Pattern[str]  # one named group per numbering style
+    end_lines: regex.Pattern[str]
+    raw: Mapping[str, Any]
+
+
+def _expand(pattern: str, values: Mapping[str, str], where: str, depth: int = 0) -> str:
+    """Fill {NAME} placeholders; each becomes a non-capturing group so alternations stay put."""
+    if depth > 8:
+        raise RuleError(where, f"placeholders nest too deep in {pattern!r}")
+
+    def repl(m: regex.Match[str]) -> str:
+        name = m.group(1)
+        if name not in values:
+            raise RuleError(where, f"unknown placeholder {{{name}}} in {pattern!r}")
+        return "(?:" + _expand(values[name], values, where, depth + 1) + ")"
+
+    return _PLACEHOLDER.sub(repl, pattern)
+
+
+def _compile(pattern: str, where: str) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, regex.V0)
+    except regex.error as err:
+        raise RuleError(where, f"bad pattern {pattern!r}: {err}") from err
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise RuleError(where, "expected a string or a list of strings")
+
+
+def _alternation(patterns: Iterable[str]) -> str:
+    # Longest first: at one position the alternation takes the first branch that matches.
+    unique = sorted(set(patterns), key=lambda p: (-len(p), p))
+    return "|".join(f"(?:{p})" for p in unique)
+
+
+def _load_evidence(
+    items: Any, placeholders: Mapping[str, str], where: str, with_offset: bool
+) -> tuple[_Evidence, ...]:
+    if not isinstance(items, list):
+        raise RuleError(where, "expected a list of evidence rules")
+    out: list[_Evidence] = []
+    for item in items:
+        if not isinstance(item, dict) or "id" not in item:
+            raise RuleError(where, f"evidence rule without id: {item!r}")
+        rid = str(item["id"])
+        weight = float(item.get("weight", 1))
+        offset = int(item.get("offset", 0)) if with_offset else 0
+        for p in _strings(item.get("patterns"), f"{where} ({rid})"):
+            out.append(_Evidence(rid, weight, offset, _compile(_expand(p, placeholders, where), where)))
+    return tuple(out)
+
+
+def _numbering(items: Any, fixed: Mapping[str, str], where: str) -> regex.Pattern[str]:
+    # One alternation with a group per style: a line is tried once, not once per style.
+    groups = []
+    for item in items:
+        style = str(item["id"])
+        if not style.isidentifier() or style in ("unnumbered", "end"):
+            raise RuleError(where, f"numbering id {style!r} must be a plain name")
+        groups.append(f"(?P<{style}>{_expand(str(item['pattern']), fixed, where)})")
+    return _compile("|".join(groups), where)
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    path = rules_dir() / _RULES_FILE
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise RuleError(where, "rule file not found") from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise RuleError(where, f"YAML error: {err}", line) from err
+    if not isinstance(data, dict):
+        raise RuleError(where, "expected a mapping at the top level")
+    try:
+        years = data["years"]
+        placeholders = {str(k): str(v) for k, v in data["placeholders"].items()}
+        heads = data["headings"]
+        fixed = {k: v for k, v in placeholders.items() if k not in _YEAR_KEYS}
+        plans = tuple(
+            _Plan(int(p["start"]), tuple(_strings(p["names"], where)))
+            for p in data["five_year_plans"]
+        )
+        return _Rules(
+            path=where,
+            year_min=int(years["min"]),
+            year_max=int(years["max"]),
+            cn_digits={str(k): int(v) for k, v in years["cn_digits"].items()},
+            cn_numerals={str(k): int(v) for k, v in years["cn_numerals"].items()},
+            late_months=frozenset(int(m) for m in years.get("late_months", [])),
+            conflict_ratio=float(years.get("conflict_ratio", 0.5)),
+            placeholders=fixed,
+            year_evidence=_load_evidence(data["year_evidence"], fixed, where, True),
+            region_evidence=_load_evidence(data["region_evidence"], fixed, where, False),
+            jurisdiction=_compile(_expand("{JUR}", fixed, where), where),
+            plans=plans,
+            max_title=int(heads["max_title"]),
+            max_unnumbered=int(heads["max_unnumbered"]),
+            prefix=_compile(_expand(str(heads["prefix"]), fixed, where), where),
+            forbidden=_compile(_expand(str(heads["forbidden"]), fixed, where), where),
+            numbering=_numbering(heads["numbering"], fixed, where),
+            end_lines=_compile(
+                "^(?:" + _alternation(_expand(p, fixed, where) for p in heads["end_lines"]) + ")$",
+                where,
+            ),
+            raw=data,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        if isinstance(err, RuleError):
+            raise
+        raise RuleError(where, f"malformed rules: {err!r}") from err
+
+
+@dataclass(frozen=True)
+class _YearRules:
+    """The patterns that depend on the report year (compiled once per year)."""
+
+    heading: regex.Pattern[str]  # named groups: <family>_<strength>__<n>
+    unnumbered: regex.Pattern[str]
+    start: regex.Pattern[str]
+    anywhere: tuple[tuple[str, regex.Pattern[str]], ...]
+    fyp_any: regex.Pattern[str] | None  # five-year plan names when Y is unknown
+
+
+_HEADING_GROUPS = (
+    ("other", "strong"),
+    ("review_multi", "strong"),
+    ("plan_multi", "strong"),
+    ("review", "strong"),
+    ("plan", "strong"),
+    ("review", "generic"),
+    ("plan", "generic"),
+)
+
+
+def _cn_year(year: int, digits: Mapping[str, int]) -> list[str]:
+    by_value: dict[int, list[str]] = {}
+    for ch, v in digits.items():
+        by_value.setdefault(v, []).append(regex.escape(ch))
+    return ["".join("[" + "".join(by_value[int(d)]) + "]" for d in str(year))]
+
+
+def _year_values(rules: _Rules, year: int | None) -> dict[str, str]:
+    values = dict(rules.placeholders)
+    if year is None:
+        return values
+
+    def forms(y: int) -> str:
+        return "|".join([str(y), *_cn_year(y, rules.cn_digits)])
+
+    values["Y"] = forms(year)
+    values["Y1"] = forms(year - 1)
+    values["YFAR"] = "|".join(str(y) for y in range(year + 2, year + 16))
+    past = [n for p in rules.plans if p.start + 4 < year for n in p.names]
+    future = [n for p in rules.plans if p.start + 4 >= year for n in p.names]
+    values["FYP_PAST"] = _plan_names(past)
+    values["FYP_FUTURE"] = _plan_names(future)
+    return values
+
+
+def _plan_names(names: Sequence[str]) -> str:
+    # Plan names are written with or without quotes; a never-matching branch keeps an empty
+    # list valid.
+    if not names:
+        return "(?!)"
+    return "“?(?:" + _alternation(names) + ")”?"
+
+
+def _cue_list(raw: Mapping[str, Any], key: str, strength: str, where: str) -> list[str]:
+    entry = raw.get(key) or {}
+    if not isinstance(entry, dict):
+        raise RuleError(where, f"heading_cues.{key} must be a mapping")
+    return _strings(entry.get(strength), f"{where} heading_cues.{key}.{strength}")
+
+
+def _usable(patterns: Iterable[str], values: Mapping[str, str], where: str) -> list[str]:
+    """Expanded patterns, without those that need a report year we do not have."""
+    out = []
+    for p in patterns:
+        names = set(_PLACEHOLDER.findall(p))
+        if names & _YEAR_KEYS and not names & _YEAR_KEYS <= values.keys():
+            continue
+        out.append(_expand(p, values, where))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _year_rules(year: int | None) -> _YearRules:
+    rules = _rules()
+    where = rules.path
+    raw = rules.raw
+    values = _year_values(rules, year)
+    cues = raw.get("heading_cues") or {}
+    groups = []
+    for family, strength in _HEADING_GROUPS:
+        pats = _usable(_cue_list(cues, family, strength, where), values, where)
+        if pats:
+            groups.append(f"(?P<{family}__{strength}>{_alternation(pats)})")
+    fyp_any = None
+    if year is None:
+        fyp_any = _compile(_plan_names([n for p in rules.plans for n in p.names]), where)
+        groups.insert(1, f"(?P<fyp__strong>{fyp_any.pattern})")
+    heading = _compile("|".join(groups) or "(?!)", where)
+
+    heads = raw["headings"]
+    unnumbered = _compile(
+        _alternation(_usable(_strings(heads["unnumbered"], where), values, where)) or "(?!)",
+        where,
+    )
+
+    para = raw.get("paragraph_cues") or {}
+    lead = _expand(str(para.get("lead", "")), values, where)
+    start_groups = []
+    for period, pats in (para.get("start") or {}).items():
+        usable = _usable(_strings(pats, where), values, where)
+        if period not in _ANY:
+            raise RuleError(where, f"paragraph_cues.start: unknown period {period!r}")
+        if usable:
+            start_groups.append(f"(?P<{period}>{_alternation(usable)})")
+    start = _compile(f"{lead}(?:{'|'.join(start_groups) or '(?!)'})", where)
+    anywhere = []
+    for period, pats in (para.get("anywhere") or {}).items():
+        if period not in _ANY:
+            raise RuleError(where, f"paragraph_cues.anywhere: unknown period {period!r}")
+        usable = _usable(_strings(pats, where), values, where)
+        if usable:
+            anywhere.append((str(period), _compile(_alternation(usable), where)))
+    return _YearRules(heading, unnumbered, start, tuple(anywhere), fyp_any)
+
+
+@functools.lru_cache(maxsize=1)
+def _min_paragraph() -> int:
+    para = _rules().raw.get("paragraph_cues") or {}
+    return int(para.get("min_len", 0))
+
+
+# --------------------------------------------------------------------------- year, region
+
+
+def _parse_year(text: str, rules: _Rules) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = [rules.cn_digits.get(ch) for ch in text]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+def _parse_month(text: str, rules: _Rules) -> int | None:
+    if text.isdigit():
+        return int(text)
+    total = 0
+    for ch in text:
+        d = rules.cn_numerals.get(ch)
+        if d is None:
+            return None
+        # A ten multiplies what stands before it (or one): 十二 is 12, 十 is 10.
+        total = (total or 1) * 10 if d == 10 else total + d
+    return total
+
+
+def _detect_year(text: str, rules: _Rules) -> tuple[int | None, list[str]]:
+    votes: dict[int, float] = {}
+    for ev in rules.year_evidence:
+        for m in ev.pattern.finditer(text):
+            y = _parse_year(m.group("y"), rules)
+            if y is None:
+                continue
+            y += ev.offset
+            month = m.groupdict().get("m")
+            if month is not None and _parse_month(month, rules) in rules.late_months:
+                y += 1
+            if rules.year_min <= y <= rules.year_max:
+                votes[y] = votes.get(y, 0.0) + ev.weight
+    if not votes:
+        return None, ["report year not found"]
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], -kv[0]))
+    best, weight = ranked[0]
+    warnings = []
+    if len(ranked) > 1 and ranked[1][1] >= weight * rules.conflict_ratio:
+        warnings.append(
+            f"report year uncertain: {best} (weight {weight:g}) over "
+            f"{ranked[1][0]} (weight {ranked[1][1]:g})"
+        )
+    return best, warnings
+
+
+def _detect_region(text: str, rules: _Rules) -> str | None:
+    votes: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for ev in rules.region_evidence:
+        for m in ev.pattern.finditer(text):
+            parts = rules.jurisdiction.findall(m.group("r"))
+            if not parts:
+                continue
+            name = parts[-1]
+            votes[name] = votes.get(name, 0.0) + ev.weight
+            first[name] = min(first.get(name, m.start()), m.start())
+    if not votes:
+        return None
+    return min(votes, key=lambda n: (-votes[n], first[n]))
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The periods a heading's words name, in the order they are first named."""
+
+    strong: tuple[str, ...]
+    generic: tuple[str, ...]
+    other: bool
+
+
+def _classify(title: str, yr: _YearRules) -> _Cues:
+    strong: list[str] = []
+    generic: list[str] = []
+    other = False
+    fyp_at: list[int] = []
+    for m in yr.heading.finditer(title):
+        key = m.lastgroup or ""
+        family, _, strength = key.partition("__")
+        if family == "other":
+            other = True
+        elif family == "fyp":
+            fyp_at.append(len(strong))
+            strong.append("fyp")
+        elif strength == "strong":
+            strong.append(family)
+        else:
+            generic.append(family)
+    if fyp_at:
+        # Without a report year a five-year plan is a review or a plan by the other words.
+        guess = "review_multi" if "review" in generic and "plan" not in generic else "plan_multi"
+        strong = [guess if s == "fyp" else s for s in strong]
+    return _Cues(tuple(dict.fromkeys(strong)), tuple(dict.fromkeys(generic)), other)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    start: int  # offset of the line
+    style: str  # a numbering id, "unnumbered" or "end"
+    title: str
+    cues: _Cues
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _find_heading(line: str, rules: _Rules, yr: _YearRules) -> tuple[str, str] | None:
+    s = line.strip()
+    if not s:
+        return None
+    if rules.prefix.match(s):
+        s = rules.prefix.sub("", s, count=1).strip()
+    m = rules.numbering.match(s)
+    if m is not None:
+        cut = _TITLE_END.search(s)
+        title = s[: cut.start()] if cut else s
+        return (str(m.lastgroup), title) if len(title) <= rules.max_title else None
+    if len(s) > rules.max_unnumbered:
+        return None
+    if rules.end_lines.match(s):
+        return "end", s
+    if not rules.forbidden.search(s) and yr.unnumbered.search(s):
+        return "unnumbered", s
+    return None
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass
+class _Node:
+    """One open heading of the outline and the period its text is in."""
+
+    depth: int
+    title: str
+    period: str  # in force now; in a sticky scope, paragraphs move it
+    allowed: frozenset[str]  # periods a paragraph cue may move to
+    sticky: bool  # a moved period holds for the paragraphs after it
+    marker: bool  # an unnumbered sub-heading in a numbered report; it holds no sub-headings
+
+
+def _resolve(cues: _Cues, allowed: frozenset[str], use_generic: bool) -> _Node | None:
+    """The period a heading's words name (as a node without place), or None."""
+    strong = [p for p in cues.strong if p in allowed]
+    named = strong or ([p for p in cues.generic if p in allowed] if use_generic else [])
+    if not named:
+        return None
+    families: frozenset[str] = _NONE
+    for p in named:
+        families = families | _family(p)
+    # A part that names two periods is split by its paragraphs, and a paragraph's period
+    # holds until the next says otherwise (the five-year plan first, then this year's).
+    sticky = len(named) > 1
+    # The annual review wins over a five-year review named beside it; plans stay mixed.
+    if "review" in named:
+        named = [p for p in named if p != "review_multi"]
+    return _Node(0, "", named[0], families & allowed, sticky, False)
+
+
+def _family(period: str) -> frozenset[str]:
+    if period in _REVIEW:
+        return _REVIEW
+    if period in _PLAN:
+        return _PLAN
+    if period == "preamble":
+        return _ANY
+    return _NONE
+
+
+def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str | None:
+    if not allowed:
+        return None
+    m = yr.start.match(line)
+    if m is not None and m.lastgroup in allowed:
+        return m.lastgroup
+    found = {period for period, pattern in yr.anywhere if pattern.search(line)}
+    found &= allowed
+    if len(found) == 1:
+        return found.pop()
+    return None
+
+
+def _top_style(headings: Sequence[_Heading]) -> str | None:
+    """The numbering of the report's parts: that of its first heading naming a period."""
+    for h in headings:
+        if h.style != "end" and (h.cues.strong or h.cues.generic):
+            return h.style
+    return None
+
+
+def _depth(h: _Heading, top: str | None, stack: Sequence[_Node], styles: dict[str, int]) -> int:
+    if h.style == "end":
+        return 0
+    if h.style == "unnumbered":
+        return 0 if top == "unnumbered" else _parent_depth(stack) + 1
+    if h.style not in styles:
+        # A numbering is as deep as where it first appears; under unnumbered parts it is
+        # never a part itself, even when it shows up before the first part.
+        styles[h.style] = max(_parent_depth(stack) + 1, 1 if top == "unnumbered" else 0)
+    return styles[h.style]
+
+
+def _place(h: _Heading, parent: _Node | None, last_top: _Node | None) -> _Node:
+    """The node of heading ``h`` (depth and title filled in by the caller)."""
+    if h.style == "end":
+        return _Node(0, "", "other", _NONE, False, False)
+    if parent is None:
+        if h.cues.other:
+            return _Node(0, "", "other", _NONE, False, False)
+        got = _resolve(h.cues, _ANY, True)
+        if got is not None:
+            return got
+        if last_top is None:
+            # Reports open with the review; an untitled first part is that review.
+            return _Node(0, "", "review", _REVIEW, False, False)
+        return _Node(0, "", last_top.period, _family(last_top.period), False, False)
+    if h.cues.other and parent.period not in _REVIEW:
+        # Government self-building under a plan is other; under a review it still reviews.
+        return _Node(0, "", "other", _NONE, False, False)
+    open_parent = parent.sticky or parent.period == "preamble"
+    got = _resolve(h.cues, parent.allowed, open_parent)
+    if got is not None:
+        return got
+    return _Node(0, "", parent.period, parent.allowed, False, False)
+
+
+def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
+    min_len = _min_paragraph()
+    found: list[tuple[int, int, _Heading | None]] = []
+    for start, end in _line_spans(text):
+        hit = _find_heading(text[start:end], rules, yr)
+        if hit is None:
+            found.append((start, end, None))
+        else:
+            style, title = hit
+            found.append((start, end, _Heading(start, style, title, _classify(title, yr))))
+    top = _top_style([h for _, _, h in found if h is not None])
+
+    styles: dict[str, int] = {}
+    stack: list[_Node] = []
+    root = _Node(-1, "", "preamble", _ANY, True, False)
+    last_top: _Node | None = None
+    cuts: list[tuple[int, str, str]] = []  # (start, path, period)
+    current = "preamble"
+
+    for start, end, h in found:
+        if h is None:
+            node = stack[-1] if stack else root
+            line = text[start:end].strip()
+            moved = _paragraph_period(line, node.allowed, yr) if len(line) >= min_len else None
+            if node.sticky and moved is not None:
+                node.period = moved
+            period = node.period if node.sticky or moved is None else moved
+            if period != current:
+                cuts.append((start, " > ".join(n.title for n in stack), period))
+                current = period
+            continue
+        depth = _depth(h, top, stack, styles)
+        while stack and stack[-1].depth >= depth:
+            stack.pop()
+        node = _place(h, stack[-1] if stack else None, last_top)
+        node.depth, node.title = depth, h.title
+        node.marker = h.style == "unnumbered" and top != "unnumbered"
+        stack.append(node)
+        if depth == 0:
+            last_top = node
+        cuts.append((start, " > ".join(n.title for n in stack), node.period))
+        current = node.period
+
+    return _merge(cuts, len(text))
+
+
+def _parent_depth(stack: Sequence[_Node]) -> int:
+    for node in reversed(stack):
+        if not node.marker:
+            return node.depth
+    return -1
+
+
+def _merge(cuts: Sequence[tuple[int, str, str]], length: int) -> list[Section]:
+    points: list[tuple[int, str, str]] = [(0, "", "preamble")]
+    for start, path, period in cuts:
+        if start == points[-1][0]:
+            points[-1] = (start, path, period)
+        elif (path, period) != points[-1][1:]:
+            points.append((start, path, period))
+    out = []
+    for i, (start, path, period) in enumerate(points):
+        end = points[i + 1][0] if i + 1 < len(points) else length
+        out.append(Section(start, end, path, period))
+    return out
+
+
+# --------------------------------------------------------------------------- API
+
+
+def analyze(text: str, year: int | None = None, region: str | None = None) -> Structure:
+    """Report year, region and the contiguous sections of normalised report text.
+
+    ``year`` and ``region`` override what the text says (the CLI's --year / --region).
+    """
+    rules = _rules()
+    warnings: list[str] = []
+    if year is None:
+        year, found = _detect_year(text, rules)
+        warnings.extend(found)
+    if region is None:
+        region = _detect_region(text, rules)
+        if region is None:
+            warnings.append("region not found")
+    yr = _year_rules(year)
+    sections = _sections(text, rules, yr)
+    if not any(s.path for s in sections):
+        warnings.append("no headings found")
+    return Structure(year, region, tuple(sections), tuple(warnings))

@@ -1,0 +1,140 @@
+"""The records table (spec/OUTPUT.md): Arrow schema, pandas frame and file writers.
+
+Every writer goes through a temporary file in the target folder and a rename, so an
+interrupted run never leaves a truncated table where a good one stood.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .errors import OutputError
+from .records import COLUMNS, Record
+
+SCHEMA = pa.schema(
+    [
+        pa.field("doc", pa.string(), nullable=False),
+        pa.field("region", pa.string()),
+        pa.field("report_year", pa.int16()),
+        pa.field("indicator", pa.string(), nullable=False),
+        pa.field("indicator_zh", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("year", pa.int16()),
+        pa.field("horizon", pa.string(), nullable=False),
+        pa.field("measure", pa.string(), nullable=False),
+        pa.field("value", pa.float64(), nullable=False),
+        pa.field("value_max", pa.float64()),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("value_std", pa.float64(), nullable=False),
+        pa.field("unit_std", pa.string(), nullable=False),
+        pa.field("bound", pa.string(), nullable=False),
+        pa.field("tier", pa.string()),
+        pa.field("estimated", pa.bool_(), nullable=False),
+        pa.field("scope", pa.string()),
+        pa.field("quote", pa.string(), nullable=False),
+        pa.field("start", pa.int32(), nullable=False),
+        pa.field("end", pa.int32(), nullable=False),
+        pa.field("line", pa.int32(), nullable=False),
+        pa.field("section", pa.string(), nullable=False),
+        pa.field("rule", pa.string(), nullable=False),
+    ]
+)
+assert tuple(SCHEMA.names) == COLUMNS
+
+# pandas dtypes that keep nulls and the Arrow widths.
+PANDAS_DTYPES: dict[str, str] = {
+    "string": "string",
+    "int16": "Int16",
+    "int32": "Int32",
+    "double": "float64",
+    "bool": "boolean",
+}
+
+
+def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
+    cols: list[list[Any]] = [[] for _ in COLUMNS]
+    for r in records:
+        for i, v in enumerate(astuple(r)):
+            cols[i].append(v)
+    arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
+    meta = {b"cyx_version": __version__.encode(), b"cyx_rules_version": rules_version.encode()}
+    return pa.Table.from_arrays(arrays, schema=SCHEMA.with_metadata(meta))
+
+
+def to_frame(records: Sequence[Record]) -> pd.DataFrame:
+    """The records as a DataFrame with nullable dtypes that mirror the Arrow schema."""
+    data = {name: [getattr(r, name) for r in records] for name in COLUMNS}
+    df = pd.DataFrame(data, columns=list(COLUMNS))
+    for f in SCHEMA:
+        df[f.name] = df[f.name].astype(PANDAS_DTYPES[str(f.type)])  # type: ignore[call-overload]
+    return df
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+    except OSError as err:
+        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as err:
+        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def csv_text(records: Sequence[Record]) -> str:
+    """CSV of the records, without the BOM (for stdout); rows end with LF."""
+    buf = io.StringIO()
+    to_frame(records).to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    return buf.getvalue()
+
+
+def write_csv(records: Sequence[Record], path: Path) -> None:
+    # The BOM lets Excel open the Chinese text as UTF-8.
+    _write_text(path, "\ufeff" + csv_text(records))
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+
+def write_parquet(records: Sequence[Record], path: Path, rules_version: str = "") -> None:
+    table = to_arrow(records, rules_version)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+def write_jsonl(records: Sequence[Record], path: Path) -> None:
+    _write_text(path, jsonl_text(records))
+
+
+def jsonl_text(records: Sequence[Record]) -> str:
+    import json
+
+    lines = []
+    for r in records:
+        row = dict(zip(COLUMNS, astuple(r), strict=True))
+        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,658 @@
+"""Tests for chaoyang_extract.structure: report year, region and period sections.
+
+The input of ``analyze`` is normalised text. These tests simulate normalisation crudely
+(OpenCC t2s, no spaces, Chinese punctuation) so that they do not depend on normalize.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chaoyang_extract import structure
+from chaoyang_extract.structure import PERIODS, Section, Structure, analyze
+
+# --------------------------------------------------------------------------- helpers
+
+try:
+    import opencc
+
+    _T2S = opencc.OpenCC("t2s")
+
+    def _t2s(s: str) -> str:
+        return str(_T2S.convert(s))
+
+except ImportError:  # pragma: no cover - OpenCC is a project dependency
+
+    def _t2s(s: str) -> str:
+        return s
+
+
+_PUNCT = str.maketrans(
+    {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？", "━": "—"}
+)
+
+
+def norm(s: str) -> str:
+    """A crude stand-in for normalize.py: what structure.py may assume about its input."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _t2s(s)
+    s = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" else c for c in s)
+    for ch in (" ", "\u3000", "\t", "\xa0"):
+        s = s.replace(ch, "")
+    return s.translate(_PUNCT)
+
+
+def periods_of(st_: Structure, text: str, needle: str) -> list[str]:
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(st_.at(i).period)
+        i = text.find(needle, i + 1)
+    assert out, f"{needle!r} not in text"
+    return out
+
+
+def period_at(st_: Structure, text: str, needle: str) -> str:
+    i = text.find(needle)
+    assert i >= 0, f"{needle!r} not in text"
+    return st_.at(i).period
+
+
+def check_invariants(st_: Structure, text: str) -> None:
+    secs = st_.sections
+    assert secs, "at least one section"
+    assert secs[0].start == 0
+    assert secs[-1].end == len(text)
+    for a, b in zip(secs, secs[1:]):
+        assert a.end == b.start
+        assert (a.path, a.period) != (b.path, b.period), "neighbours are merged"
+    for s in secs:
+        assert s.period in PERIODS
+        assert s.start < s.end or len(text) == 0
+        assert st_.at(s.start) is s
+        assert st_.at(s.end - 1 if s.end > s.start else s.start) is s
+
+
+# --------------------------------------------------------------------------- dev corpus
+
+
+def _corpus_dir() -> Path | None:
+    here = Path(__file__).resolve()
+    candidates = [
+        os.environ.get("CYX_CORPUS", ""),
+        str(here.parents[1].parent / "shared" / "corpus"),
+        str(here.parents[2] / "shared" / "corpus"),
+        "/work/shared/corpus",
+    ]
+    for c in candidates:
+        if c and (Path(c) / "dev").is_dir():
+            return Path(c)
+    return None
+
+
+CORPUS = _corpus_dir()
+needs_corpus = pytest.mark.skipif(CORPUS is None, reason="shared corpus not found")
+
+DEV_EXPECTED = {
+    "dev/beijing_2026": (2026, "北京市"),
+    "dev/chaoyang_2017": (2017, "朝阳市"),
+    "dev/gansu_2026": (2026, "甘肃省"),
+    "dev/guangdong_2026": (2026, "广东省"),
+    "dev/henan_2026": (2026, "河南省"),
+    "dev/jilin_2026": (2026, "吉林省"),
+    "dev/liaoning_2026": (2026, "辽宁省"),
+    "dev/shanghai_2026": (2026, "上海市"),
+    "dev/sichuan_2026": (2026, "四川省"),
+    "dev-city/ankang_2018": (2018, "安康市"),
+    "dev-city/hanzhong_2017": (2017, "汉中市"),
+    "dev-city/huanggang_2018": (2018, "黄冈市"),
+    "dev-city/maanshan_2016": (2016, "马鞍山市"),
+    "dev-city/shangluo_2018": (2018, "商洛市"),
+    "dev-city/wulian_2013": (2013, "五莲县"),
+}
+
+
+def _load(name: str) -> str:
+    assert CORPUS is not None
+    return norm((CORPUS / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def _gold(name: str) -> Iterator[dict[str, object]]:
+    assert CORPUS is not None
+    folder, stem = name.split("/")
+    path = CORPUS / folder / "gold" / f"{stem}.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(DEV_EXPECTED))
+def test_dev_year_region(name: str) -> None:
+    text = _load(name)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == DEV_EXPECTED[name]
+    assert not any("year" in w for w in st_.warnings)
+    check_invariants(st_, text)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(DEV_EXPECTED))
+def test_dev_gold_quotes_in_right_period(name: str) -> None:
+    text = _load(name)
+    st_ = analyze(text)
+    for rec in _gold(name):
+        quote = norm(str(rec["quote"]))
+        found = periods_of(st_, text, quote)
+        # A quote may also occur elsewhere (a five-year target with the same wording);
+        # one occurrence must stand where its kind belongs.
+        want = {"review", "review_multi"} if rec["kind"] == "result" else {"plan"}
+        assert want & set(found), (quote, rec["kind"], found)
+
+
+@needs_corpus
+def test_dev_chaoyang_paths() -> None:
+    text = _load("dev/chaoyang_2017")
+    st_ = analyze(text)
+    sec = st_.at(text.index("五、竭尽所能惠民生") + 10)
+    assert sec.path == "2016年工作回顾 > 五、竭尽所能惠民生"
+    assert sec.period == "review"
+    assert period_at(st_, text, "主要预期目标是") == "plan"
+    assert period_at(st_, text, "六、加强政府自身建设") == "other"
+    assert st_.at(0).period == "preamble"
+
+
+@needs_corpus
+def test_dev_mixed_part_is_split_by_paragraphs() -> None:
+    text = _load("dev/liaoning_2026")
+    st_ = analyze(text)
+    assert period_at(st_, text, "二、“十五五”时期目标任务和2026年工作安排") == "plan_multi"
+    assert period_at(st_, text, "今年是“十五五”开局之年") == "plan"
+    assert period_at(st_, text, "（一）统筹促消费和扩投资") == "plan"
+    assert period_at(st_, text, "三、全面加强政府自身建设") == "other"
+
+
+@needs_corpus
+def test_dev_five_year_parts() -> None:
+    gansu = _load("dev/gansu_2026")
+    st_ = analyze(gansu)
+    assert period_at(st_, gansu, "“十四五”时期工作回顾") == "review_multi"
+    assert period_at(st_, gansu, "刚刚过去的2025年") == "review"
+    assert period_at(st_, gansu, "“十五五”时期的主要目标任务") == "plan_multi"
+    assert period_at(st_, gansu, "2026年重点工作") == "plan"
+    shanghai = _load("dev/shanghai_2026")
+    st_ = analyze(shanghai)
+    assert period_at(st_, shanghai, "二、关于《上海市国民经济") == "plan_multi"
+    assert period_at(st_, shanghai, "四、深入推进政府治理创新") == "other"
+
+
+@needs_corpus
+def test_dev_news_writeups() -> None:
+    text = _load("dev-city/huanggang_2018")
+    st_ = analyze(text)
+    assert period_at(st_, text, "2017年，预计全市实现") == "review"
+    assert period_at(st_, text, "对2018年发展并未提出过高的预期目标") == "plan"
+    assert period_at(st_, text, "荆楚网首页") == "preamble"
+    text = _load("dev-city/wulian_2013")
+    st_ = analyze(text)
+    # A lead paragraph naming both years stays in the preamble.
+    assert period_at(st_, text, "回顾了2012年的政府工作") == "preamble"
+    assert period_at(st_, text, "经初步预计") == "review"
+    assert period_at(st_, text, "2013年的主要预期目标是") == "plan"
+
+
+# --------------------------------------------------------------------------- constructed
+
+COUNTY_2005 = """二〇〇五年临朐县人民政府工作报告
+——2005年1月18日在临朐县第十五届人民代表大会第三次会议上
+县长 王某某
+各位代表：
+现在，我代表县人民政府向大会报告工作，请予审议。
+一、二〇〇四年工作回顾
+2004年，全县实现生产总值86.5亿元，增长15.2%；地方财政收入3.1亿元，增长18%。
+（一）农业和农村经济稳步发展。粮食总产量达到45万吨。
+（二）工业经济快速增长。规模以上工业增加值增长25%。
+二、2005年工作安排
+2005年全县经济社会发展的主要预期目标是：生产总值增长13%，地方财政收入增长15%。
+（一）加快工业化进程。全年规模以上工业增加值增长20%。
+（二）加强政府自身建设。
+三、加强政府自身建设
+转变政府职能，建设服务型政府。
+"""
+
+
+def test_county_2005_numbered() -> None:
+    text = norm(COUNTY_2005)
+    st_ = analyze(text)
+    assert st_.report_year == 2005
+    assert st_.region == "临朐县"
+    assert st_.warnings == ()
+    check_invariants(st_, text)
+    assert period_at(st_, text, "生产总值86.5亿元") == "review"
+    assert period_at(st_, text, "规模以上工业增加值增长25%") == "review"
+    assert st_.at(text.index("增长25%")).path == "一、二〇〇四年工作回顾 > （一）农业和农村经济稳步发展" or (
+        st_.at(text.index("增长25%")).path == "一、二〇〇四年工作回顾 > （二）工业经济快速增长"
+    )
+    assert period_at(st_, text, "生产总值增长13%") == "plan"
+    assert period_at(st_, text, "全年规模以上工业增加值增长20%") == "plan"
+    assert period_at(st_, text, "（二）加强政府自身建设") == "other"
+    assert period_at(st_, text, "转变政府职能") == "other"
+
+
+CITY_2013 = """各位代表：
+现在，我代表铜陵市人民政府，向大会报告工作，请予审议。
+一、过去五年工作回顾
+过去五年，全市生产总值年均增长15%，2012年达到620亿元。
+2012年，全市生产总值增长12%，财政收入增长10%。
+五年来，我们坚持发展第一要务。
+二、今后五年的主要目标任务
+今后五年，全市生产总值年均增长10%以上，到2017年突破1000亿元。
+三、2013年工作安排
+今年经济社会发展的主要预期目标是：生产总值增长11%左右。
+（一）着力扩大有效投资。全社会固定资产投资增长20%。
+四、加强政府自身建设
+"""
+
+
+def test_city_2013_five_year_review_and_plan() -> None:
+    text = norm(CITY_2013)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2013, "铜陵市")
+    check_invariants(st_, text)
+    assert period_at(st_, text, "2012年达到620亿元") == "review_multi"
+    # A paragraph about the past year inside a five-year review is that year's review.
+    assert period_at(st_, text, "全市生产总值增长12%") == "review"
+    assert period_at(st_, text, "五年来，我们") == "review_multi"
+    assert period_at(st_, text, "到2017年突破1000亿元") == "plan_multi"
+    assert period_at(st_, text, "生产总值增长11%左右") == "plan"
+    assert period_at(st_, text, "固定资产投资增长20%") == "plan"
+    assert period_at(st_, text, "四、加强政府自身建设") == "other"
+
+
+PROVINCE_2021 = """2021年湖南省政府工作报告
+——2021年1月31日在湖南省第十三届人民代表大会第五次会议上
+湖南省省长 毛伟明
+各位代表：
+现在，我代表省人民政府，向大会报告工作，请予审议。
+一、2020年和“十三五”时期工作回顾
+“十三五”时期，全省地区生产总值年均增长7.3%。
+2020年，全省地区生产总值41781.5亿元，增长3.8%。
+（五）科学编制“十四五”规划。广泛征求意见，形成规划纲要草案。
+二、“十四五”时期主要目标任务
+“十四五”时期，全省经济年均增长6.5%左右。
+到2035年，基本实现社会主义现代化。
+三、2021年工作安排
+今年全省经济社会发展的主要预期目标是：地区生产总值增长6.5%以上。
+（一）加快构建现代产业体系。
+到2025年，数字经济规模突破1万亿元。
+全年规模以上工业增加值增长7%左右。
+（二）持续加强政府自身建设。
+"""
+
+
+def test_province_2021_five_year_plans_by_year() -> None:
+    text = norm(PROVINCE_2021)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2021, "湖南省")
+    check_invariants(st_, text)
+    assert period_at(st_, text, "41781.5亿元") == "review"
+    assert period_at(st_, text, "年均增长7.3%") == "review_multi"
+    # A review sub-heading that mentions the next plan still reviews.
+    assert period_at(st_, text, "形成规划纲要草案") == "review"
+    # 十四五 is the plan in 2021 (it is the review in 2026).
+    assert period_at(st_, text, "二、“十四五”时期主要目标任务") == "plan_multi"
+    assert period_at(st_, text, "全省经济年均增长6.5%左右") == "plan_multi"
+    assert period_at(st_, text, "地区生产总值增长6.5%以上") == "plan"
+    # A paragraph aiming at a later year inside the annual plan is five-year talk, for
+    # itself only: the next paragraph is the annual plan again.
+    assert period_at(st_, text, "数字经济规模突破1万亿元") == "plan_multi"
+    assert period_at(st_, text, "全年规模以上工业增加值增长7%左右") == "plan"
+    assert period_at(st_, text, "（二）持续加强政府自身建设") == "other"
+
+
+def test_same_five_year_plan_is_review_five_years_later() -> None:
+    text = norm(
+        "——2026年1月20日在湖南省第十四届人民代表大会第五次会议上\n"
+        "一、“十四五”时期工作回顾\n“十四五”时期，全省地区生产总值年均增长5.5%。\n"
+        "二、“十五五”时期主要目标任务\n“十五五”时期，全省经济年均增长5%左右。\n"
+        "三、2026年工作安排\n今年地区生产总值增长5%左右。\n"
+    )
+    st_ = analyze(text)
+    assert st_.report_year == 2026
+    assert period_at(st_, text, "年均增长5.5%") == "review_multi"
+    assert period_at(st_, text, "年均增长5%左右") == "plan_multi"
+    assert period_at(st_, text, "今年地区生产总值增长5%左右") == "plan"
+
+
+UNNUMBERED_2021 = """各位代表：
+现在，我代表宜宾市人民政府向大会报告工作，请予审议。
+2020年工作回顾
+一年来，全市地区生产总值增长4%。
+一、全力以赴稳增长
+固定资产投资增长11%。
+二、加强政府自身建设
+政府系统党风廉政建设持续加强。
+2021年主要工作
+2021年全市经济社会发展主要预期目标是：地区生产总值增长8%左右。
+一、坚定不移扩内需
+全年固定资产投资增长9%。
+二、加强政府自身建设
+"""
+
+
+def test_unnumbered_parts_with_numbered_subsections() -> None:
+    text = norm(UNNUMBERED_2021)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2021, "宜宾市")
+    check_invariants(st_, text)
+    sec = st_.at(text.index("固定资产投资增长11%"))
+    assert (sec.path, sec.period) == ("2020年工作回顾 > 一、全力以赴稳增长", "review")
+    # Government self-building reviewed for last year is still the review.
+    assert period_at(st_, text, "政府系统党风廉政建设") == "review"
+    sec = st_.at(text.index("全年固定资产投资增长9%"))
+    assert (sec.path, sec.period) == ("2021年主要工作 > 一、坚定不移扩内需", "plan")
+    assert st_.at(len(text) - 2).period == "other"
+
+
+def test_main_work_heading_for_last_year_is_review() -> None:
+    text = norm(
+        "——2022年2月16日在南充市第八届人民代表大会第一次会议上\n"
+        "一、2021年主要工作\n全市地区生产总值增长8.3%。\n"
+        "二、2022年工作安排\n地区生产总值增长7%左右。\n"
+    )
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2022, "南充市")
+    assert period_at(st_, text, "增长8.3%") == "review"
+    assert period_at(st_, text, "增长7%左右") == "plan"
+
+
+NEWS_2010 = """新华网消息 发布时间:2010-01-25
+1月23日，在郴州市第三届人民代表大会第五次会议上，市长向大会作政府工作报告，回顾了2009年的政府工作，提出了2010年的目标任务。
+报告指出，2009年全市实现地区生产总值810亿元，增长13.8%。
+报告对成绩的评价是“来之不易”。
+报告提出，2010年全市主要预期目标是：地区生产总值增长12%左右。
+据介绍，这些目标与“十二五”规划相衔接。
+"""
+
+
+def test_news_writeup_without_headings() -> None:
+    text = norm(NEWS_2010)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2010, "郴州市")
+    check_invariants(st_, text)
+    assert period_at(st_, text, "回顾了2009年") == "preamble"
+    assert period_at(st_, text, "地区生产总值810亿元") == "review"
+    assert period_at(st_, text, "来之不易") == "review"  # a news flow keeps its period
+    assert period_at(st_, text, "增长12%左右") == "plan"
+
+
+def test_news_writeup_traditional_headline_bullets() -> None:
+    raw = (
+        "|\n回顧2011年\n生產總值增長12%，規模以上工業增加值增長18%\n"
+        "展望2012年\n生產總值增長11%左右\n城鎮登記失業率控制在4.5%以內\n導讀\n"
+        "本報訊 2月20日，延邊朝鮮族自治州第十四屆人民代表大會第一次會議開幕。\n"
+    )
+    text = norm(raw)
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2012, "延边朝鲜族自治州")
+    check_invariants(st_, text)
+    assert period_at(st_, text, "增长18%") == "review"
+    assert period_at(st_, text, "增长11%左右") == "plan"
+    assert period_at(st_, text, "控制在4.5%以内") == "plan"
+
+
+def test_news_planned_year_phrase() -> None:
+    text = norm(
+        "近日，达拉特旗第十七届人民代表大会第三次会议召开。\n"
+        "2014年的主要预期目标是：地区生产总值增长10%，固定资产投资增长15%。\n"
+    )
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2014, "达拉特旗")
+    assert period_at(st_, text, "增长10%") == "plan"
+
+
+def test_mixed_heading_split_by_paragraphs() -> None:
+    text = norm(
+        "2026年青海省政府工作报告\n"
+        "一、2025年和“十四五”时期工作回顾\n全省生产总值增长5.1%。\n"
+        "二、“十五五”时期目标任务和2026年工作安排\n"
+        "“十五五”时期，全省经济年均增长5%左右。\n"
+        "到2030年，城镇化率达到65%。\n"
+        "今年是“十五五”开局之年。主要预期目标是：生产总值增长5%左右。\n"
+        "确定这样的目标，兼顾了需要与可能。\n"
+        "（一）扩大有效投资。固定资产投资增长4%。\n"
+        "三、全面加强政府自身建设\n"
+    )
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2026, "青海省")
+    check_invariants(st_, text)
+    assert period_at(st_, text, "增长5.1%") == "review"
+    assert period_at(st_, text, "二、“十五五”时期目标任务") == "plan_multi"
+    assert period_at(st_, text, "年均增长5%左右") == "plan_multi"
+    assert period_at(st_, text, "城镇化率达到65%") == "plan_multi"
+    assert period_at(st_, text, "生产总值增长5%左右。") == "plan"
+    assert period_at(st_, text, "兼顾了需要与可能") == "plan"
+    assert period_at(st_, text, "固定资产投资增长4%") == "plan"
+    assert period_at(st_, text, "三、全面加强政府自身建设") == "other"
+
+
+def test_five_year_review_and_plan_heading_mix() -> None:
+    text = norm(
+        "——2026年1月25日在北京市第十六届人民代表大会第四次会议上\n"
+        "一、2025年工作回顾\n全市地区生产总值增长5.4%。\n"
+        "二、“十四五”时期发展成就和“十五五”时期主要目标任务\n"
+        "“十四五”时期，全市地区生产总值连跨两个万亿元台阶。\n"
+        "“十五五”时期，全市经济年均增长5%左右。\n"
+        "三、2026年重点工作\n今年地区生产总值增长5%左右。\n"
+    )
+    st_ = analyze(text)
+    assert period_at(st_, text, "连跨两个万亿元台阶") == "review_multi"
+    assert period_at(st_, text, "年均增长5%左右") == "plan_multi"
+    assert period_at(st_, text, "今年地区生产总值增长5%左右") == "plan"
+
+
+def test_december_session_plans_next_year() -> None:
+    text = norm(
+        "——2012年12月28日在五河县第十六届人民代表大会第二次会议上\n各位代表：\n"
+        "一、过去一年的工作\n全县生产总值增长13%。\n二、今年的目标任务\n全县生产总值增长12%。\n"
+    )
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2013, "五河县")
+    assert period_at(st_, text, "增长13%") == "review"
+    assert period_at(st_, text, "增长12%") == "plan"
+
+
+def test_chinese_numeral_delivery_date() -> None:
+    text = norm("——二〇一九年一月二十七日在甘肃省第十三届人民代表大会第二次会议上\n")
+    st_ = analyze(text)
+    assert (st_.report_year, st_.region) == (2019, "甘肃省")
+
+
+def test_year_not_found_and_boilerplate_dates() -> None:
+    text = norm(
+        "各位代表：\n我代表县人民政府报告工作。\n全县实现生产总值增长10%。\n"
+        "时间：2026-02-01 发布时间:2018-05-17\n2016年GDP在全省位居第五。\n"
+    )
+    st_ = analyze(text)
+    assert st_.report_year is None
+    assert "report year not found" in st_.warnings
+    assert st_.region is None  # 我代表县人民政府 names no county
+    check_invariants(st_, text)
+
+
+def test_overrides() -> None:
+    text = norm(CITY_2013)
+    st_ = analyze(text, year=2013, region="某市")
+    assert (st_.report_year, st_.region) == (2013, "某市")
+    # Periods follow the given year: with 2014, "2013年工作安排" reviews the year before.
+    st_ = analyze(text, year=2014)
+    assert st_.report_year == 2014
+    assert period_at(st_, text, "三、2013年工作安排") == "review"
+
+
+def test_empty_text() -> None:
+    st_ = analyze("")
+    assert st_.sections == (Section(0, 0, "", "preamble"),)
+    assert st_.at(0).period == "preamble"
+    assert "report year not found" in st_.warnings
+    with pytest.raises(IndexError):
+        st_.at(1)
+
+
+def test_at_bounds() -> None:
+    text = norm(CITY_2013)
+    st_ = analyze(text)
+    assert st_.at(len(text)) is st_.sections[-1]
+    with pytest.raises(IndexError):
+        st_.at(-1)
+    with pytest.raises(IndexError):
+        st_.at(len(text) + 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "region"),
+    [
+        ("现在，我代表朝阳市人民政府向大会报告工作", "朝阳市"),
+        ("——2026年1月27日在辽宁省第十四届人民代表大会第五次会议上", "辽宁省"),
+        ("——2016年1月6日在馬鞍山市第十五屆人民代表大會第五次會議上", "马鞍山市"),
+        ("（陕西省）2017年汉中市人民政府工作报告（全文）", "汉中市"),
+        ("近日，在日照市五莲县第十七届人民代表大会第二次会议上", "五莲县"),
+        ("2月25日，商洛市第四屆人民代表大會第三次會議開幕", "商洛市"),
+        ("安康市2018年政府工作报告（摘要）", "安康市"),
+        ("2026年辽宁省政府工作报告", "辽宁省"),
+        ("——2023年1月12日在内蒙古自治区第十四届人民代表大会第一次会议上", "内蒙古自治区"),
+        ("——2021年1月20日在广西壮族自治区第十三届人民代表大会第四次会议上", "广西壮族自治区"),
+        ("——2019年1月8日在深圳市福田区第七届人民代表大会第四次会议上", "福田区"),
+        ("——2018年1月9日在阿拉善盟第八届人民代表大会第一次会议上", "阿拉善盟"),
+        ("——2017年2月8日在广州市第十五届人民代表大会第一次会议上", "广州市"),
+        ("——2020年1月8日在济南市第十七届人民代表大会第四次会议上", "济南市"),
+        ("2024年长阳土家族自治县人民政府工作报告", "长阳土家族自治县"),
+        ("上海市浦东新区2019年政府工作报告", "浦东新区"),
+        ("广东省省长 孟凡利", "广东省"),
+        ("五莲县县长杜江涛作政府工作报告", "五莲县"),
+        ("现在，我代表省人民政府，向大会报告工作", None),
+        ("全市上下共同努力，全县人民团结奋斗", None),
+    ],
+)
+def test_region_wording(line: str, region: str | None) -> None:
+    assert analyze(norm(line)).region == region
+
+
+def test_region_prefers_the_reporting_jurisdiction() -> None:
+    text = norm(
+        "（湖北省）2018年黄冈市人民政府工作报告\n"
+        "湖北省省长王晓东来我市调研。\n"
+        "现在，我代表黄冈市人民政府向大会报告工作。\n"
+    )
+    assert analyze(text).region == "黄冈市"
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2026年辽宁省政府工作报告", 2026),
+        ("——2026年1月27日在辽宁省第十四届人民代表大会第五次会议上", 2026),
+        ("2016年工作回顾\n刚刚过去的一年", 2017),
+        ("2017年工作安排\n今年", 2017),
+        ("一、2025年和“十四五”时期工作回顾\n一年来", 2026),
+        ("回顾2017年\n生产总值增长9.5%\n展望2018年\n生产总值增长9%左右", 2018),
+        ("会上回顾了2012年的政府工作，也提出了2013年的政府工作目标。", 2013),
+        ("黄冈市对2018年发展并未提出过高的预期目标：GDP增长8%左右。", 2018),
+        ("2013年的主要预期目标是：生产总值增长13%。", 2013),
+        ("一、二〇〇四年工作回顾\n二、二〇〇五年工作安排", 2005),
+        ("1999年工作回顾\n2000年工作安排", 2000),
+        ("2034年工作回顾", 2035),
+    ],
+)
+def test_year_wording(text: str, year: int) -> None:
+    assert analyze(norm(text)).report_year == year
+
+
+def test_year_ignores_noise() -> None:
+    text = norm(
+        "发布时间:2018-05-17\n时间：2026-02-01\n2016年GDP在武汉、宜昌之后位居第五。\n"
+        "圆满完成了2017年主要预期目标。\n2018年政府工作报告\n"
+    )
+    st_ = analyze(text)
+    assert st_.report_year == 2018
+
+
+def test_conflicting_year_evidence_is_reported() -> None:
+    text = norm("2016年工作回顾\n2019年工作安排\n")
+    st_ = analyze(text)
+    assert st_.report_year in (2017, 2019)
+    assert any(w.startswith("report year uncertain") for w in st_.warnings)
+
+
+def test_rules_load_once_and_hold_the_wording() -> None:
+    assert structure._rules() is structure._rules()
+    raw = structure._rules().raw
+    for key in ("year_evidence", "region_evidence", "headings", "heading_cues", "paragraph_cues"):
+        assert key in raw
+    # No heading or cue word is spelled in the code.
+    source = Path(structure.__file__).read_text(encoding="utf-8")
+    for word in ("工作回顾", "工作安排", "预期目标", "政府自身建设", "人民代表大会", "十五五"):
+        assert word not in source
+
+
+def _long_report(size: int) -> str:
+    # Paragraphs of a few hundred characters, as in real reports, under PROVINCE_2021's outline.
+    filler = "坚持稳中求进工作总基调，统筹推进各项工作，着力推动高质量发展，" * 8
+    lines = []
+    for line in norm(PROVINCE_2021).split("\n"):
+        lines.append(line)
+        if line and not line[0] in "一二三（—" and "：" not in line:
+            lines.append(filler + line)
+    part = "\n".join(lines)
+    return (part * (size // len(part) + 1))[:size]
+
+
+def test_speed_on_a_long_report() -> None:
+    text = _long_report(100_000)
+    analyze(text)  # compile the year's patterns
+    runs = 10
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        analyze(text)
+    per_call = (time.perf_counter() - t0) / runs
+    # Typically a few milliseconds; the bound leaves room for a slow CI machine.
+    assert per_call < 0.04, f"{per_call * 1000:.1f} ms for 100,000 characters"
+
+
+# --------------------------------------------------------------------------- properties
+
+_PIECES = [
+    "一、2025年工作回顾",
+    "二、2026年工作安排",
+    "（一）着力扩大内需",
+    "1.持续抓好项目",
+    "主要预期目标",
+    "“十五五”时期主要目标任务",
+    "三、加强政府自身建设",
+    "回顾2017年",
+    "展望2018年",
+    "今年地区生产总值增长5%左右。",
+    "过去五年，全市生产总值年均增长8%。",
+    "2025年全市实现地区生产总值5000亿元。",
+    "附件",
+    "名词解释",
+    "各位代表：",
+    "",
+    "——2026年1月27日在辽宁省第十四届人民代表大会第五次会议上",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=25))
+def test_sections_always_cover_the_text(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    st_ = analyze(text)
+    check_invariants(st_, text)
