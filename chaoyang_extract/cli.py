@@ -196,3 +196,15 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+
+
+def _register_subcommands() -> None:
+    # `cyx rules …` and `cyx indicators` live in their own module; registered here so
+    # that both `main` and `run` see them.
+    from . import cli_rules
+
+    main.add_command(cli_rules.rules_group)
+    main.add_command(cli_rules.indicators)
+
+
+_register_subcommands()

@@ -46,6 +46,7 @@ class Mention:
     end: int
     members: tuple[str, ...]
     lead: str
+    year: int | None = None
 
 
 class RuleTimeout(Exception):
@@ -95,14 +96,19 @@ def _mentions(rs: RuleSet, text: str, s: int, e: int, region: str | None) -> lis
         # A name right after a conjunction continues a subject list ("城镇登记失业率、居民消费价格指数").
         if valid and rs.conj_re.fullmatch(text, valid[-1].end, men.start):
             prev = valid[-1]
-            valid[-1] = Mention(prev.start, men.end, prev.members + men.members, prev.lead)
+            valid[-1] = Mention(prev.start, men.end, prev.members + men.members, prev.lead, prev.year)
             continue
         lm = rs.lead_re.fullmatch(lead)
         if lm is None:
             continue
+        if rs.partial_re.search(text, max(s, men.start - len(lead) - 30), men.start - len(lead)):
+            continue
         place = lm.captures("place")
         if place and region and not any(_same_place(p, region) for p in place):
             continue
+        years = lm.captures("year") if "year" in lm.re.groupindex else []
+        if years:
+            men.year = int(years[-1])
         valid.append(men)
     return valid
 
@@ -230,7 +236,7 @@ def _predicate(
         first = False
         pos = m.end()
         years = [int(y) for y in m.captures("year")] if "year" in m.re.groupindex else []
-        year = years[-1] if years else None
+        year = years[-1] if years else men.year
         item_text = m.group(0)
         own = text[men.end : m.end()] if qstart == men.start else item_text
         multi_item = bool(rs.multi_filler_re.search(own))

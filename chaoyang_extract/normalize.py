@@ -16,6 +16,7 @@ Three passes, each cheap on a long report:
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from array import array
@@ -64,12 +65,11 @@ _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 # Line separators other than CR/LF that some editors and web pages emit.
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-_HAN_CHAR = re.compile(f"[{_HAN}]")
 # A romanised reading follows a Han character; mojibake in the same copies turns some of
 # those characters into bopomofo or box-drawing characters, which never carry a reading.
 _READING_HOST = re.compile(f"[{_HAN}\u3100-\u312f\u2500-\u257f]")
 # Junk tokens ("Sw7") are glued to the end of a line of Chinese text, or stand alone.
-_JUNK_HOST = re.compile(f"[{_HAN}\u2010-\u2027\u3000-\u303f\uff00-\uffef%\n]")
+_JUNK_HOST = re.compile(f"[{_HAN}\u2010-\u2027\u3000-\u303f\uff00-\uffef%\r\n]")
 _HSPACE_RUN = re.compile(f"[{_HSPACE}]")
 _HSPACE_SET = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
@@ -164,6 +164,7 @@ def _load_rules(path: Path) -> _Rules:
     keep = raw.get("keep_tokens") or []
     if not isinstance(keep, list):
         raise RuleError(str(path), "keep_tokens: expected a list")
+
     def count(key: str) -> int:
         value = raw.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -180,7 +181,7 @@ def _load_rules(path: Path) -> _Rules:
     # character class lets the regex engine skip everything else at C speed; the kind
     # of edit is then told by the first character.
     edits = re.compile(
-        f"[\r{_INVISIBLE}&（;,{_HSPACE}{dashes}]"
+        rf"[\r{_INVISIBLE}&（;,{_HSPACE}{dashes}]"
         "(?:"
         r"(?<=\r)\n"
         f"|(?<=[{_INVISIBLE}])[{_INVISIBLE}]+"
@@ -191,9 +192,10 @@ def _load_rules(path: Path) -> _Rules:
         f"|(?<=[{dashes}])[{dashes}](?=[0-9])"
         ")?"
     )
-    token = re.compile(
-        f"[A-Za-z0-9]{{2,5}}(?=[{_HSPACE}]*(?:\r|\n|\Z)|[{_HSPACE}]+[^\x00-\x7f])"
-    )
+    # The last character of a token at a line end (or before a space and Chinese text);
+    # the token itself is read backwards from there, which is much cheaper than
+    # matching every run of digits in the text.
+    token = re.compile(rf"[A-Za-z0-9](?=[{_HSPACE}]*(?:\r|\n|\Z)|[{_HSPACE}]+[^\x00-\x7f])")
     table = _char_table(char_map)
     mapped = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]+")
     return _Rules(
@@ -248,7 +250,7 @@ def _to_simplified(text: str) -> str:
     own conversion is not one character is kept as it was.
     """
     converter = _converter()
-    converted = converter.convert(text)
+    converted: str = converter.convert(text)
     if converted == text:
         return text
     src_lines = text.split("\n")
@@ -265,7 +267,7 @@ def _per_char(line: str) -> str:
     converter = _converter()
     out = []
     for ch in line:
-        simple = converter.convert(ch)
+        simple: str = converter.convert(ch)
         out.append(simple if len(simple) == 1 else ch)
     return "".join(out)
 
@@ -276,7 +278,7 @@ def _per_char(line: str) -> str:
 def _edit(text: str, rules: _Rules) -> tuple[str, array[int]]:
     edits = _edit_list(text, rules)
     if not edits:
-        return text, _identity(len(text))[:]
+        return text, _identity(len(text))[: len(text)]
     identity = _identity(len(text))
     pieces: list[str] = []
     origin: array[int] = array("i")
@@ -290,7 +292,7 @@ def _edit(text: str, rules: _Rules) -> tuple[str, array[int]]:
             origin += array("i", (start,)) * len(replacement)
         pos = end
     pieces.append(text[pos:])
-    origin += identity[pos:]
+    origin += identity[pos : len(text)]
     return "".join(pieces), origin
 
 
@@ -355,9 +357,21 @@ def _thousands_comma(text: str, at: int) -> bool:
     if group == 0 or group > 3 or (start > 0 and text[start - 1] == "."):
         return False
     after = text[at + 1 : at + 5]
-    return len(after) >= 3 and after[:3].isdigit() and after[:3].isascii() and not (
-        len(after) == 4 and "0" <= after[3] <= "9"
+    return (
+        len(after) >= 3
+        and after[:3].isdigit()
+        and after[:3].isascii()
+        and not (len(after) == 4 and "0" <= after[3] <= "9")
     )
+
+
+def _entity(entity: str, rules: _Rules) -> str | None:
+    value = html.unescape(entity)
+    if value == entity:
+        return None
+    if value.isspace():
+        return ""
+    return value.translate(rules.table)
 
 
 _IDENTITY: array[int] = array("i")
@@ -381,15 +395,19 @@ def _junk_tokens(text: str, rules: _Rules) -> list[tuple[int, int]]:
     """
     found: list[tuple[int, int, str]] = []
     for match in rules.token.finditer(text):
-        start = match.start()
+        end = match.end()
+        start = end - 1
+        while start > 0 and end - start <= 5 and _is_ascii_alnum(text[start - 1]):
+            start -= 1
+        word = text[start:end]
         host = text[start - 1] if start else "\n"
-        word = match.group()
         if (
-            _JUNK_HOST.match(host)
+            2 <= len(word) <= 5
+            and _JUNK_HOST.match(host)
             and _MIXED_TOKEN.match(word)
             and word not in rules.keep_tokens
         ):
-            found.append((start, match.end(), word))
+            found.append((start, end, word))
     if not found:
         return []
     counts = Counter(word for _, _, word in found)
@@ -405,8 +423,12 @@ def _junk_tokens(text: str, rules: _Rules) -> list[tuple[int, int]]:
 
 def _width(line: str) -> int:
     # Hard-wrapped copies were cut at a fixed number of GBK bytes (two per Han character,
-    # one per ASCII character), which is exactly the GB18030 length for these texts.
+    # one per ASCII character), which is exactly the GB18030 length for these texts...
     return len(line.encode("gb18030", "replace"))
+
+
+# ...or at a fixed number of characters; whichever measure lines up better is used.
+_MEASURES: tuple[Callable[[str], int], ...] = (_width, len)
 
 
 def _tolerance(width: int) -> int:
@@ -420,38 +442,52 @@ def _ends_sentence(line: str, rules: _Rules) -> bool:
     return last in rules.closing_marks and len(line) > 1 and line[-2] in rules.sentence_final
 
 
-def _wrap_width(lines: list[str], rules: _Rules) -> int | None:
+@dataclass(frozen=True)
+class _Wrap:
+    """How a hard-wrapped document was cut: lines measuring ``low..high`` are full."""
+
+    measure: Callable[[str], int]
+    low: int
+    high: int
+
+    def full(self, line: str) -> bool:
+        return self.low <= self.measure(line) <= self.high
+
+
+def _wrap_width(lines: list[str], rules: _Rules) -> _Wrap | None:
     """The width a hard-wrapped document was cut at, or None if it was not.
 
     Wrapped lines pile up just under one width and almost nothing is longer; a document
     with one paragraph per line has lines of every length, most far longer than any
     cluster of headings.
     """
-    open_ended = sorted(
-        _width(line)
-        for line in lines
-        if len(line) >= 15 and not _ends_sentence(line, rules)
-    )
-    open_ended = open_ended[bisect.bisect_left(open_ended, 30) :]
-    if len(open_ended) < 3:
+    open_lines = [line for line in lines if len(line) >= 15 and not _ends_sentence(line, rules)]
+    if len(open_lines) < 3:
         return None
-    best, best_count = 0, 0
-    for width in sorted(set(open_ended)):
-        low = bisect.bisect_left(open_ended, width - _tolerance(width))
-        high = bisect.bisect_right(open_ended, width)
-        if high - low >= best_count:
-            best, best_count = width, high - low
-    if best_count < 3:
-        return None
-    limit = best + _tolerance(best)
-    # Width is at least the length and, but for rare characters, at most twice it: most
-    # lines are settled without encoding them.
-    longer = sum(
-        1
-        for line in lines
-        if len(line) > limit or (2 * len(line) > limit and _width(line) > limit)
-    )
-    return best if longer * 3 <= best_count else None
+    found: _Wrap | None = None
+    found_count = 0
+    for measure in _MEASURES:
+        minimum = 30 if measure is _width else 15
+        widths = sorted(w for w in map(measure, open_lines) if w >= minimum)
+        best, best_count = 0, 0
+        for width in sorted(set(widths)):
+            low = bisect.bisect_left(widths, width - _tolerance(width))
+            high = bisect.bisect_right(widths, width)
+            if high - low >= best_count:
+                best, best_count = width, high - low
+        if best_count < 3 or best_count <= found_count:
+            continue
+        limit = best + _tolerance(best)
+        # A width is at least the length and, but for rare characters, at most twice
+        # it: most lines are settled without measuring them.
+        longer = sum(
+            1
+            for line in lines
+            if len(line) > limit or (2 * len(line) > limit and measure(line) > limit)
+        )
+        if longer * 3 <= best_count:
+            found, found_count = _Wrap(measure, best - _tolerance(best), limit), best_count
+    return found
 
 
 def _join_lines(
@@ -461,17 +497,15 @@ def _join_lines(
     if len(lines) == 1:
         return text, origin
     wrap = _wrap_width(lines, rules)
-    # Lines this wide were cut by the wrapper; wider ones (page headers glued together)
-    # were not.
-    full = (wrap - _tolerance(wrap), wrap + _tolerance(wrap)) if wrap is not None else None
 
     def indented(line_start: int) -> bool:
         # Indentation was removed by the edit pass; look for it in the input between the
         # line break and the line's first character.
         return (
-            _HSPACE_RUN.search(original, origin[line_start - 1] + 1, origin[line_start])
-            is not None
+            _HSPACE_RUN.search(original, origin[line_start - 1] + 1, origin[line_start]) is not None
         )
+
+    indents = wrap is not None and _indents_paragraphs(lines, indented, rules)
 
     # [start, end) runs of the edited text to drop: joined line breaks and blank lines.
     drop: list[tuple[int, int]] = []
@@ -489,13 +523,16 @@ def _join_lines(
                 drop.append((previous_end + 1, start))  # blank lines collapse to one
                 open_sentence = False
             else:
-                join = _join(previous, line, lambda at=start: indented(at), open_sentence, full, rules)
+                is_indented = functools.partial(indented, start)
+                join = _join(previous, line, is_indented, open_sentence, wrap, indents, rules)
                 if join is not None:
                     drop.append((previous_end, start))
                 open_sentence = bool(join)
             previous, previous_end = line, end
         start = end + 1
-    if previous_end >= 0 and previous_end < len(text):
+    if previous_end < 0:
+        return "", array("i")  # nothing but line breaks
+    if previous_end < len(text):
         drop.append((previous_end, len(text)))  # blank lines after the last one
     if not drop:
         return text, origin
@@ -513,12 +550,28 @@ def _join_lines(
     return "".join(pieces), result
 
 
+def _indents_paragraphs(lines: list[str], indented: Callable[[int], bool], rules: _Rules) -> bool:
+    """Whether most lines that follow a finished sentence are indented."""
+    after_sentence = indented_count = 0
+    start = 0
+    previous = ""
+    for line in lines:
+        if line and previous and _ends_sentence(previous, rules):
+            after_sentence += 1
+            indented_count += indented(start)
+        if line:
+            previous = line
+        start += len(line) + 1
+    return after_sentence >= 3 and 2 * indented_count >= after_sentence
+
+
 def _join(
     line: str,
     following: str,
     indented: Callable[[], bool],
     open_sentence: bool,
-    full: tuple[int, int] | None,
+    wrap: _Wrap | None,
+    indents: bool,
     rules: _Rules,
 ) -> bool | None:
     """How the break between two adjacent non-empty lines goes.
@@ -532,13 +585,21 @@ def _join(
     if first_digit and last in ".：:" and len(line) > 1 and "0" <= line[-2] <= "9":
         return True
     if _ends_sentence(line, rules):
-        return None
+        # In a wrapped document that indents its paragraphs, a full line ending a
+        # sentence is followed by an unindented line only when the paragraph goes on.
+        goes_on = (
+            indents
+            and wrap is not None
+            and wrap.full(line)
+            and not (rules.paragraph_start.match(following) or indented())
+        )
+        return False if goes_on else None
     if first in rules.no_line_start:
         # Not an open sentence: "】" or "。" closes what it continues.
         return False
     if rules.paragraph_start.match(following) or indented():
         return None
-    if full is not None and full[0] <= _width(line) <= full[1]:
+    if wrap is not None and wrap.full(line):
         return False
     if last in rules.clause_final:
         return None
@@ -562,9 +623,9 @@ def _join(
     # line is a short complete one of its own (a caption "…。本报记者某某摄" before
     # "各位代表：").
     if rules.body_mark.search(line, 0, len(line) - 1):
-        return len(following) >= rules.continuation_min_chars or not (
-            _ends_sentence(following, rules) or following[-1] in rules.clause_final
-        )
+        complete = _ends_sentence(following, rules) or following[-1] in rules.clause_final
+        if len(following) >= rules.continuation_min_chars or not complete:
+            return True
     return None
 
 

@@ -176,14 +176,13 @@ def _decode_wide_without_bom(data: bytes) -> str | None:
     odd_nuls = sample[1::2].count(0)
     # ASCII characters (digits, line ends) put a NUL in the high byte; Han characters
     # almost never have a zero byte, so the NULs pile up in one lane.
-    encoding = None
     if odd_nuls > 0 and even_nuls * 10 <= odd_nuls:
-        encoding = "utf-16-le"
+        utf16 = "utf-16-le"
     elif even_nuls > 0 and odd_nuls * 10 <= even_nuls:
-        encoding = "utf-16-be"
-    if encoding is None:
+        utf16 = "utf-16-be"
+    else:
         return None
-    text = _strict(data, encoding)
+    text = _strict(data, utf16)
     # A stray NUL in 8-bit data also sits in one lane; its "UTF-16" reading is a run of
     # rare characters, while a real report reads as everyday Chinese or plain ASCII.
     if text is None or _common_share(text) < 0.5:

@@ -95,6 +95,7 @@ class RuleSet:
     alias_by_group: dict[str, Alias] = field(init=False)
     lead_re: regex.Pattern[str] = field(init=False)
     clause_break_re: regex.Pattern[str] = field(init=False)
+    partial_re: regex.Pattern[str] = field(init=False)
     sentence_break_re: regex.Pattern[str] = field(init=False)
     conj_re: regex.Pattern[str] = field(init=False)
     values_re: regex.Pattern[str] = field(init=False)
@@ -160,6 +161,7 @@ def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[
     fillers = [regex.escape(str(w)) for w in lexicon["fillers"]]
     fillers += [regex.escape(str(w)) for w in lexicon["multi_year_fillers"]]
     fillers.sort(key=len, reverse=True)
+    fillers = [str(p) for p in lexicon.get("milestone_fillers") or []] + fillers
     ph["FILL"] = "(?:(?P<year>\\d{4})年(?:末|底)?|" + "|".join(fillers) + ")*"
     ph["SEP"] = "(?P<sep>[，、])?"
     ph["AMOUNT"] = "(?P<pre>{PRE})?{VALUES}(?P<post>{POST})?".replace(
@@ -412,6 +414,7 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     lead_alt = "|".join(sorted(leads, key=len, reverse=True))
     rs.lead_re = regex.compile(f"(?:{lead_alt}|(?P<place>{lex['lead_place']}))*")
     rs.clause_break_re = regex.compile(str(lex["clause_breaks"]))
+    rs.partial_re = regex.compile(str(lex["partial_cues"]))
     rs.sentence_break_re = regex.compile(str(lex["sentence_breaks"]))
     rs.conj_re = regex.compile(_alternation(["和", "、", "及", "与", "以及"]))
     num, unit = ph["NUM"], ph["UNIT"]

@@ -13,14 +13,13 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import regex
 import yaml
 
 from .errors import RuleError
-
 from .resources import rules_dir
 
 __all__ = ["PERIODS", "Section", "Structure", "analyze"]
@@ -54,11 +53,6 @@ class Structure:
     region: str | None
     sections: tuple[Section, ...]
     warnings: tuple[str, ...]
-    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if not self._starts:
-            object.__setattr__(self, "_starts", tuple(s.start for s in self.sections))
 
     def at(self, pos: int) -> Section:
         """The section holding offset ``pos``; the end of the text belongs to the last one."""
@@ -67,7 +61,8 @@ class Structure:
         last = self.sections[-1]
         if pos < 0 or pos > last.end:
             raise IndexError(f"offset {pos} outside 0..{last.end}")
-        return self.sections[max(bisect.bisect_right(self._starts, pos) - 1, 0)]
+        i = bisect.bisect_right(self.sections, pos, key=lambda s: s.start) - 1
+        return self.sections[max(i, 0)]
 
 
 # --------------------------------------------------------------------------- rules
@@ -121,7 +116,7 @@ def _expand(pattern: str, values: Mapping[str, str], where: str, depth: int = 0)
             raise RuleError(where, f"unknown placeholder {{{name}}} in {pattern!r}")
         return "(?:" + _expand(values[name], values, where, depth + 1) + ")"
 
-    return _PLACEHOLDER.sub(repl, pattern)
+    return str(_PLACEHOLDER.sub(repl, pattern))
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern[str]:
@@ -160,7 +155,9 @@ def _load_evidence(
         weight = float(item.get("weight", 1))
         offset = int(item.get("offset", 0)) if with_offset else 0
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
-            out.append(_Evidence(rid, weight, offset, _compile(_expand(p, placeholders, where), where)))
+            out.append(
+                _Evidence(rid, weight, offset, _compile(_expand(p, placeholders, where), where))
+            )
     return tuple(out)
 
 
@@ -232,7 +229,7 @@ def _rules() -> _Rules:
 class _YearRules:
     """The patterns that depend on the report year (compiled once per year)."""
 
-    heading: regex.Pattern[str]  # named groups: <family>_<strength>__<n>
+    heading: regex.Pattern[str]  # named groups: <family>__<strength>
     unnumbered: regex.Pattern[str]
     start: regex.Pattern[str]
     anywhere: tuple[tuple[str, regex.Pattern[str]], ...]
@@ -295,7 +292,8 @@ def _usable(patterns: Iterable[str], values: Mapping[str, str], where: str) -> l
     out = []
     for p in patterns:
         names = set(_PLACEHOLDER.findall(p))
-        if names & _YEAR_KEYS and not names & _YEAR_KEYS <= values.keys():
+        needed = names & _YEAR_KEYS
+        if needed and not needed <= values.keys():
             continue
         out.append(_expand(p, values, where))
     return out
@@ -434,20 +432,18 @@ def _classify(title: str, yr: _YearRules) -> _Cues:
     strong: list[str] = []
     generic: list[str] = []
     other = False
-    fyp_at: list[int] = []
     for m in yr.heading.finditer(title):
         key = m.lastgroup or ""
         family, _, strength = key.partition("__")
         if family == "other":
             other = True
         elif family == "fyp":
-            fyp_at.append(len(strong))
             strong.append("fyp")
         elif strength == "strong":
             strong.append(family)
         else:
             generic.append(family)
-    if fyp_at:
+    if "fyp" in strong:
         # Without a report year a five-year plan is a review or a plan by the other words.
         guess = "review_multi" if "review" in generic and "plan" not in generic else "plan_multi"
         strong = [guess if s == "fyp" else s for s in strong]
@@ -456,7 +452,6 @@ def _classify(title: str, yr: _YearRules) -> _Cues:
 
 @dataclass(frozen=True)
 class _Heading:
-    start: int  # offset of the line
     style: str  # a numbering id, "unnumbered" or "end"
     title: str
     cues: _Cues
@@ -504,6 +499,7 @@ class _Node:
     allowed: frozenset[str]  # periods a paragraph cue may move to
     sticky: bool  # a moved period holds for the paragraphs after it
     marker: bool  # an unnumbered sub-heading in a numbered report; it holds no sub-headings
+    style: str = ""
 
 
 def _resolve(cues: _Cues, allowed: frozenset[str], use_generic: bool) -> _Node | None:
@@ -539,7 +535,7 @@ def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str
         return None
     m = yr.start.match(line)
     if m is not None and m.lastgroup in allowed:
-        return m.lastgroup
+        return str(m.lastgroup)
     found = {period for period, pattern in yr.anywhere if pattern.search(line)}
     found &= allowed
     if len(found) == 1:
@@ -600,7 +596,7 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
             found.append((start, end, None))
         else:
             style, title = hit
-            found.append((start, end, _Heading(start, style, title, _classify(title, yr))))
+            found.append((start, end, _Heading(style, title, _classify(title, yr))))
     top = _top_style([h for _, _, h in found if h is not None])
 
     styles: dict[str, int] = {}
@@ -625,8 +621,13 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
         depth = _depth(h, top, stack, styles)
         while stack and stack[-1].depth >= depth:
             stack.pop()
+        if stack and _escapes(h, stack[-1]):
+            # A numbered part title under an unnumbered one (headline bullets before the
+            # full report): it starts the outline afresh instead of nesting.
+            depth = styles[h.style] = 0
+            stack.clear()
         node = _place(h, stack[-1] if stack else None, last_top)
-        node.depth, node.title = depth, h.title
+        node.depth, node.title, node.style = depth, h.title, h.style
         node.marker = h.style == "unnumbered" and top != "unnumbered"
         stack.append(node)
         if depth == 0:
@@ -635,6 +636,19 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
         current = node.period
 
     return _merge(cuts, len(text))
+
+
+def _escapes(h: _Heading, parent: _Node) -> bool:
+    if parent.style != "unnumbered" or parent.marker or h.style in ("unnumbered", "end"):
+        return False
+    # Only a part title does: a strong cue of another family together with a word that names
+    # a kind of part, "{last year} + review" or "{this year} + plan".
+    for family in (_REVIEW, _PLAN):
+        if family & parent.allowed:
+            continue
+        if any(p in family for p in h.cues.strong) and any(p in family for p in h.cues.generic):
+            return True
+    return False
 
 
 def _parent_depth(stack: Sequence[_Node]) -> int:
