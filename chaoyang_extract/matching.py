@@ -104,7 +104,9 @@ def _mentions(rs: RuleSet, text: str, s: int, e: int, region: str | None) -> lis
         if rs.partial_re.search(text, max(s, men.start - len(lead) - 30), men.start - len(lead)):
             continue
         place = lm.captures("place")
-        if place and region and not any(_same_place(p, region) for p in place):
+        # A place before the name must be the reporting region itself; with the region
+        # unknown, a named place is more likely a part (某市) than the whole.
+        if place and not (region and all(_same_place(p, region) for p in place)):
             continue
         years = lm.captures("year") if "year" in lm.re.groupindex else []
         if years:

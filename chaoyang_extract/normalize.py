@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import html
 import re
 from array import array
 from collections import Counter
@@ -57,7 +56,6 @@ class Normalized:
 
 # --- character classes that are Unicode facts rather than Chinese-language knowledge ---
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Spaces of every width, including the ideographic space used to indent paragraphs.
 _HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Characters with no visible form that web pages leave in copied text.
@@ -65,11 +63,6 @@ _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 # Line separators other than CR/LF that some editors and web pages emit.
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-# A romanised reading follows a Han character; mojibake in the same copies turns some of
-# those characters into bopomofo or box-drawing characters, which never carry a reading.
-_READING_HOST = re.compile(f"[{_HAN}\u3100-\u312f\u2500-\u257f]")
-# Junk tokens ("Sw7") are glued to the end of a line of Chinese text, or stand alone.
-_JUNK_HOST = re.compile(f"[{_HAN}\u2010-\u2027\u3000-\u303f\uff00-\uffef%\r\n]")
 _HSPACE_RUN = re.compile(f"[{_HSPACE}]")
 _HSPACE_SET = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
@@ -80,6 +73,38 @@ _MIXED_TOKEN = re.compile(r"(?=.*[A-Za-z])(?=.*\d)")
 
 def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+# Single-character tests are plain comparisons: a regex class spanning the CJK blocks
+# costs milliseconds to compile at import, which `cyx --help` would pay too.
+
+
+def _is_han(code: int) -> bool:
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3134F
+    )
+
+
+def _hosts_reading(ch: str) -> bool:
+    """Whether a romanised reading may follow ``ch``: a Han character, or the bopomofo and
+    box-drawing characters that mojibake in the same copies turns some of them into."""
+    code = ord(ch)
+    return _is_han(code) or 0x3100 <= code <= 0x312F or 0x2500 <= code <= 0x257F
+
+
+def _hosts_junk(ch: str) -> bool:
+    """Whether a junk token ("Sw7") may follow ``ch``: the end of Chinese text or a line."""
+    code = ord(ch)
+    return (
+        _is_han(code)
+        or 0x2010 <= code <= 0x2027
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or ch in "%\r\n"
+    )
 
 
 # --- rules loaded from rules/normalize.yaml -------------------------------------------
@@ -101,7 +126,6 @@ class _Rules:
     range_dashes: str
     range_dash: str
     paragraph_start: re.Pattern[str]
-    reading: str
     keep_tokens: frozenset[str]
     edits: re.Pattern[str]
     token: re.Pattern[str]
@@ -213,7 +237,6 @@ def _load_rules(path: Path) -> _Rules:
         range_dashes=range_dashes,
         range_dash=chars("range_dash"),
         paragraph_start=re.compile(paragraph),
-        reading=reading,
         keep_tokens=frozenset(str(t) for t in keep),
         edits=edits,
         token=token,
@@ -315,7 +338,7 @@ def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
         elif first == "（":
             # A bare bracket is fine; a bracketed reading after a character goes.
             host = text[start - 1] if start else ""
-            is_reading = end - start > 1 and _READING_HOST.match(host) is not None
+            is_reading = end - start > 1 and bool(host) and _hosts_reading(host)
             replacement = "" if is_reading else None
         elif first == ",":
             replacement = "" if _thousands_comma(text, start) else "，"
@@ -366,6 +389,8 @@ def _thousands_comma(text: str, at: int) -> bool:
 
 
 def _entity(entity: str, rules: _Rules) -> str | None:
+    import html  # its table of entities is large and rarely needed
+
     value = html.unescape(entity)
     if value == entity:
         return None
@@ -403,7 +428,7 @@ def _junk_tokens(text: str, rules: _Rules) -> list[tuple[int, int]]:
         host = text[start - 1] if start else "\n"
         if (
             2 <= len(word) <= 5
-            and _JUNK_HOST.match(host)
+            and _hosts_junk(host)
             and _MIXED_TOKEN.match(word)
             and word not in rules.keep_tokens
         ):

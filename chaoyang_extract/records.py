@@ -89,6 +89,9 @@ def place(
             period = "plan"
         else:
             return None
+    if period == "plan" and rs.result_cue_re.search(sentence) and not rs.target_cue_re.search(sentence):
+        # "去年全市生产总值增长7%" restated in the plan part is still last year's result.
+        period = "review"
     if period.startswith("review"):
         year = y - 1 if y is not None else None
         if hit.multi_item or (context_multi and hit.measure != "level"):
@@ -173,9 +176,11 @@ def _sentence_end(rs: RuleSet, text: str, pos: int) -> int:
 def dedupe(records: Sequence[Record]) -> list[Record]:
     """One row per (indicator, kind, year, horizon, measure, tier, scope): the most precise, then the first."""
     best: dict[tuple[object, ...], Record] = {}
+    # Stable sorts keep the text's order of a list's members (urban before rural).
     for r in sorted(records, key=lambda r: r.start):
         key = (r.doc, r.indicator, r.kind, r.year, r.horizon, r.measure, r.tier, r.scope)
         cur = best.get(key)
         if cur is None or _BOUND_RANK[r.bound] < _BOUND_RANK[cur.bound]:
             best[key] = r
-    return sorted(best.values(), key=lambda r: (r.start, r.end, r.indicator))
+    order = {id(r): i for i, r in enumerate(records)}
+    return sorted(best.values(), key=lambda r: (r.start, r.end, order[id(r)]))

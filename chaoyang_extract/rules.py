@@ -162,7 +162,8 @@ def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[
     fillers += [regex.escape(str(w)) for w in lexicon["multi_year_fillers"]]
     fillers.sort(key=len, reverse=True)
     fillers = [str(p) for p in lexicon.get("milestone_fillers") or []] + fillers
-    ph["FILL"] = "(?:(?P<year>\\d{4})年(?:末|底)?|" + "|".join(fillers) + ")*"
+    # A filler may close its own clause: "按可比价格计算，增长9.4%".
+    ph["FILL"] = "(?:(?:(?P<year>\\d{4})年(?:末|底)?|" + "|".join(fillers) + ")，?)*"
     ph["SEP"] = "(?P<sep>[，、])?"
     ph["AMOUNT"] = "(?P<pre>{PRE})?{VALUES}(?P<post>{POST})?".replace(
         "{PRE}", ph["PRE"]

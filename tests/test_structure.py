@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -603,41 +602,6 @@ def test_rules_load_once_and_hold_the_wording() -> None:
     source = Path(structure.__file__).read_text(encoding="utf-8")
     for word in ("工作回顾", "工作安排", "预期目标", "政府自身建设", "人民代表大会", "十五五"):
         assert word not in source
-
-
-def _long_report(size: int) -> str:
-    # Paragraphs of a few hundred characters, as in real reports, under PROVINCE_2021's outline.
-    filler = "坚持稳中求进工作总基调，统筹推进各项工作，着力推动高质量发展，" * 8
-    lines = []
-    for line in norm(PROVINCE_2021).split("\n"):
-        lines.append(line)
-        if line and line[0] not in "一二三（—" and "：" not in line:
-            lines.append(filler + line)
-    part = "\n".join(lines)
-    return (part * (size // len(part) + 1))[:size]
-
-
-def _per_call(text: str, runs: int = 10) -> float:
-    analyze(text)  # compile the year's patterns once
-    t0 = time.perf_counter()
-    for _ in range(runs):
-        analyze(text)
-    return (time.perf_counter() - t0) / runs
-
-
-def test_speed_on_a_long_report() -> None:
-    # Denser than a real report (a heading or a year on almost every line); the bound
-    # leaves room for a slow CI machine.
-    per_call = _per_call(_long_report(100_000))
-    assert per_call < 0.08, f"{per_call * 1000:.1f} ms for 100,000 characters"
-
-
-@needs_corpus
-def test_speed_on_real_reports() -> None:
-    # guangdong_2026 is ~96,000 characters; a few milliseconds on a developer machine.
-    text = _load("dev/guangdong_2026")
-    per_call = _per_call(text)
-    assert per_call < 0.03, f"{per_call * 1000:.1f} ms for {len(text)} characters"
 
 
 # --------------------------------------------------------------------------- properties
