@@ -117,4 +117,4 @@ def test_line_break_inside_a_number_is_healed() -> None:
     cut = base.index(".") + 1
     text = "2019年工作回顾\n" + base[:cut] + "\n" + base[cut:]
     got = figures(text)
-    assert ("gdp", "result", 2018, "annual", "level", 1024.5, None, None, "eq") in got
+    assert ("gdp", "result", 2019, "annual", "level", 1024.5, None, None, "eq") in got
