@@ -12,7 +12,17 @@ from .records import COLUMNS, Record
 from .rules import Example, RuleSet
 
 # Fields an expectation may name; others are rejected by the checker.
-EXPECT_KEYS = frozenset(COLUMNS) - {"doc", "region", "report_year", "quote", "start", "end", "line", "section", "rule"}
+EXPECT_KEYS = frozenset(COLUMNS) - {
+    "doc",
+    "region",
+    "report_year",
+    "quote",
+    "start",
+    "end",
+    "line",
+    "section",
+    "rule",
+}
 
 
 @dataclass(frozen=True)
@@ -23,7 +33,9 @@ class ExampleFailure:
     actual: tuple[Mapping[str, Any], ...]
 
     def describe(self) -> str:
-        lines = [f"{self.example.source}:{self.example.line}: rule {self.rule}: {self.example.text}"]
+        lines = [
+            f"{self.example.source}:{self.example.line}: rule {self.rule}: {self.example.text}"
+        ]
         lines.append("  expected:")
         lines += [f"    {dict(e)}" for e in self.expected] or ["    (no records)"]
         lines.append("  actual:")
@@ -32,12 +44,29 @@ class ExampleFailure:
 
 
 def _short(row: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("indicator", "kind", "year", "horizon", "measure", "value", "value_max", "unit", "bound", "tier", "estimated", "scope")
+    keep = (
+        "indicator",
+        "kind",
+        "year",
+        "horizon",
+        "measure",
+        "value",
+        "value_max",
+        "unit",
+        "bound",
+        "tier",
+        "estimated",
+        "scope",
+    )
     return {k: row[k] for k in keep}
 
 
 def _same(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, int | float) and not isinstance(expected, bool) and isinstance(actual, int | float):
+    if (
+        isinstance(expected, int | float)
+        and not isinstance(expected, bool)
+        and isinstance(actual, int | float)
+    ):
         return math.isclose(float(expected), float(actual), rel_tol=1e-9, abs_tol=1e-9)
     return bool(expected == actual)
 
@@ -90,4 +119,11 @@ def run_examples(rs: RuleSet) -> tuple[int, list[ExampleFailure]]:
     return n, failures
 
 
-__all__ = ["ExampleFailure", "Record", "check_example", "run_examples", "all_examples", "EXPECT_KEYS"]
+__all__ = [
+    "ExampleFailure",
+    "Record",
+    "check_example",
+    "run_examples",
+    "all_examples",
+    "EXPECT_KEYS",
+]

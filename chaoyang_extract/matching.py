@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from .numbers import parse_number
-from .rules import Alias, Phrasing, RuleSet
+from .rules import Alias, Indicator, Phrasing, RuleSet
 
 # A pattern that runs longer than this on one sentence is abandoned (catastrophic
 # backtracking in a user's rule must not hang a batch).
@@ -65,7 +65,9 @@ def sentences(rs: RuleSet, text: str) -> Iterator[tuple[int, int]]:
         yield pos, len(text)
 
 
-def match_text(rs: RuleSet, text: str, region: str | None, skip: frozenset[str] = frozenset()) -> tuple[list[Hit], list[str]]:
+def match_text(
+    rs: RuleSet, text: str, region: str | None, skip: frozenset[str] = frozenset()
+) -> tuple[list[Hit], list[str]]:
     """All hits in ``text``; the second item names rules that timed out."""
     hits: list[Hit] = []
     timed_out: list[str] = []
@@ -96,7 +98,9 @@ def _mentions(rs: RuleSet, text: str, s: int, e: int, region: str | None) -> lis
         # A name right after a conjunction continues a subject list ("城镇登记失业率、居民消费价格指数").
         if valid and rs.conj_re.fullmatch(text, valid[-1].end, men.start):
             prev = valid[-1]
-            valid[-1] = Mention(prev.start, men.end, prev.members + men.members, prev.lead, prev.year)
+            valid[-1] = Mention(
+                prev.start, men.end, prev.members + men.members, prev.lead, prev.year
+            )
             continue
         lm = rs.lead_re.fullmatch(lead)
         if lm is None:
@@ -200,8 +204,6 @@ def _bound(rs: RuleSet, pre: str | None, post: str | None, negative: bool, is_ra
     return b
 
 
-
-
 def _predicate(
     rs: RuleSet,
     text: str,
@@ -246,11 +248,27 @@ def _predicate(
         estimated = est_at is not None and est_at < m.start()
         stretch_word = m.groupdict().get("stretch")
         if rule.means == "flat":
-            for ind in men.members:
-                if "growth" in rs.indicators[ind].measures:
+            for flat_id in men.members:
+                if "growth" in rs.indicators[flat_id].measures:
                     hits.append(
-                        Hit(ind, "growth", 0.0, None, "%", "eq", False, estimated, multi_item, multi_context, year, None,
-                            qstart, m.end(), rule.id, sent_start)
+                        Hit(
+                            flat_id,
+                            "growth",
+                            0.0,
+                            None,
+                            "%",
+                            "eq",
+                            False,
+                            estimated,
+                            multi_item,
+                            multi_context,
+                            year,
+                            None,
+                            qstart,
+                            m.end(),
+                            rule.id,
+                            sent_start,
+                        )
                     )
             prev_measure, prev_sign = "growth", 1
             continue
@@ -262,28 +280,18 @@ def _predicate(
             sign = rs.directions.get(m.group("dir"), 1)
         elif stretch_word and prev_measure == "growth":
             sign = prev_sign
-        pct = vals.units[-1] in rs.percent_units
-        measure_for: dict[str, str | None] = {}
-        for ind_id in men.members:
-            ind = rs.indicators[ind_id]
-            measure: str | None
-            if rule.means == "growth":
-                measure = "growth" if pct and vals.units[-1] == "%" and "growth" in ind.measures else None
-            elif pct:
-                if ind.percent:
-                    measure = ind.percent
-                elif stretch_word and prev_measure == "growth":
-                    measure = "growth"
-                else:
-                    measure = None
-                if vals.units[-1] != "%" and measure != "change":
-                    measure = None
-            else:
-                measure = ind.amount if _unit_ok(rs, ind.units, vals.units[-1]) else None
-            measure_for[ind_id] = measure if measure in ind.measures else None
+        continues_growth = bool(stretch_word) and prev_measure == "growth"
+        measure_for = {
+            ind_id: _measure(
+                rs, rs.indicators[ind_id], rule.means, vals.units[-1], continues_growth
+            )
+            for ind_id in men.members
+        }
         tier_stretch = bool(stretch_word) and prev_measure is not None
         negative = sign < 0
-        bound = _bound(rs, m.groupdict().get("pre"), m.groupdict().get("post"), negative, vals.is_range)
+        bound = _bound(
+            rs, m.groupdict().get("pre"), m.groupdict().get("post"), negative, vals.is_range
+        )
         members = men.members
         if len(vals.nums) == len(members) and not vals.is_range:
             pairs = list(zip(members, vals.nums, vals.units, strict=True))
@@ -301,8 +309,24 @@ def _predicate(
                 continue
             value = num * sign
             hits.append(
-                Hit(ind_id, measure, value, vm, unit, bound, tier_stretch, estimated, multi_item, multi_context, year,
-                    None, qstart, m.end(), rule.id, sent_start)
+                Hit(
+                    ind_id,
+                    measure,
+                    value,
+                    vm,
+                    unit,
+                    bound,
+                    tier_stretch,
+                    estimated,
+                    multi_item,
+                    multi_context,
+                    year,
+                    None,
+                    qstart,
+                    m.end(),
+                    rule.id,
+                    sent_start,
+                )
             )
             emitted = True
             prev_measure = measure
@@ -312,6 +336,30 @@ def _predicate(
     return hits
 
 
+def _measure(
+    rs: RuleSet, ind: Indicator, means: str, unit: str, continues_growth: bool
+) -> str | None:
+    """What an item's figure measures for one indicator; None when it is not the indicator's.
+
+    A percentage after a growth verb is a growth; a bare one is what the catalog says
+    (失业率 -> rate, 居民消费价格涨幅 -> growth) or, after 力争, the growth it continues;
+    an amount with a unit the indicator takes is its level or count.
+    """
+    measure: str | None
+    if unit in rs.percent_units:
+        if unit != "%":
+            measure = None  # 个百分点 after a growth indicator is a change in its rate
+        elif means == "growth":
+            measure = "growth"
+        else:
+            measure = ind.percent or ("growth" if continues_growth else None)
+    elif means == "growth":
+        measure = None  # 增加4374亿元: a change in the level, not a figure of the indicator
+    else:
+        measure = ind.amount if _unit_ok(rs, ind.units, unit) else None
+    return measure if measure in ind.measures else None
+
+
 def _unit_ok(rs: RuleSet, allowed: frozenset[str], unit: str) -> bool:
     if not allowed:
         return True
@@ -319,7 +367,12 @@ def _unit_ok(rs: RuleSet, allowed: frozenset[str], unit: str) -> bool:
 
 
 def _clause_hits(
-    rs: RuleSet, rule: Phrasing, m: regex.Match[str], sent_start: int, est_at: int | None, multi_at: list[int]
+    rs: RuleSet,
+    rule: Phrasing,
+    m: regex.Match[str],
+    sent_start: int,
+    est_at: int | None,
+    multi_at: list[int],
 ) -> list[Hit]:
     assert rule.indicator is not None
     ind = rs.indicators[rule.indicator]
@@ -335,6 +388,22 @@ def _clause_hits(
     multi_context = any(p < m.start() for p in multi_at)
     estimated = est_at is not None and est_at < m.start()
     return [
-        Hit(ind.id, measure, vals.nums[0], None, unit, bound, False, estimated, False, multi_context, None, scope,
-            m.start(), m.end(), rule.id, sent_start)
+        Hit(
+            ind.id,
+            measure,
+            vals.nums[0],
+            None,
+            unit,
+            bound,
+            False,
+            estimated,
+            False,
+            multi_context,
+            None,
+            scope,
+            m.start(),
+            m.end(),
+            rule.id,
+            sent_start,
+        )
     ]

@@ -89,7 +89,11 @@ def place(
             period = "plan"
         else:
             return None
-    if period == "plan" and rs.result_cue_re.search(sentence) and not rs.target_cue_re.search(sentence):
+    if (
+        period == "plan"
+        and rs.result_cue_re.search(sentence)
+        and not rs.target_cue_re.search(sentence)
+    ):
         # "去年全市生产总值增长7%" restated in the plan part is still last year's result.
         period = "review"
     if period.startswith("review"):
@@ -154,7 +158,9 @@ def build_records(
                 value_std=value_std,
                 unit_std=unit_std,
                 bound=hit.bound,
-                tier=("stretch" if hit.stretch else "baseline") if placed.kind == "target" else None,
+                tier=("stretch" if hit.stretch else "baseline")
+                if placed.kind == "target"
+                else None,
                 estimated=hit.estimated and placed.kind == "result",
                 scope=hit.scope,
                 quote=original[start:end],

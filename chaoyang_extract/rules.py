@@ -28,7 +28,9 @@ INDICATOR_KEYS = frozenset(
     {"id", "zh", "aliases", "measures", "amount", "percent", "units", "scopes", "core", "note"}
 )
 GROUP_KEYS = frozenset({"aliases", "members"})
-PHRASING_KEYS = frozenset({"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"})
+PHRASING_KEYS = frozenset(
+    {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
+)
 EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "note"})
 
 
@@ -165,9 +167,11 @@ def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[
     # A filler may close its own clause: "按可比价格计算，增长9.4%".
     ph["FILL"] = "(?:(?:(?P<year>\\d{4})年(?:末|底)?|" + "|".join(fillers) + ")，?)*"
     ph["SEP"] = "(?P<sep>[，、])?"
-    ph["AMOUNT"] = "(?P<pre>{PRE})?{VALUES}(?P<post>{POST})?".replace(
-        "{PRE}", ph["PRE"]
-    ).replace("{VALUES}", ph["VALUES"]).replace("{POST}", ph["POST"])
+    ph["AMOUNT"] = (
+        "(?P<pre>{PRE})?{VALUES}(?P<post>{POST})?".replace("{PRE}", ph["PRE"])
+        .replace("{VALUES}", ph["VALUES"])
+        .replace("{POST}", ph["POST"])
+    )
     return ph
 
 
@@ -185,7 +189,9 @@ def _examples(raw: Any, source: str, text: str, rule_id: str) -> tuple[Example, 
     out = []
     for ex in raw or []:
         if not isinstance(ex, dict) or "text" not in ex:
-            raise RuleError(source, f"rule {rule_id}: an example needs 'text'", _line_of(text, rule_id))
+            raise RuleError(
+                source, f"rule {rule_id}: an example needs 'text'", _line_of(text, rule_id)
+            )
         unknown = set(ex) - EXAMPLE_KEYS
         if unknown:
             raise RuleError(
@@ -195,7 +201,11 @@ def _examples(raw: Any, source: str, text: str, rule_id: str) -> tuple[Example, 
             )
         kind = str(ex.get("kind", "result"))
         if kind not in ("result", "target"):
-            raise RuleError(source, f"rule {rule_id}: example kind must be result or target", _line_of(text, str(ex["text"])))
+            raise RuleError(
+                source,
+                f"rule {rule_id}: example kind must be result or target",
+                _line_of(text, str(ex["text"])),
+            )
         out.append(
             Example(
                 text=str(ex["text"]),
@@ -253,7 +263,9 @@ def _load(extra: tuple[str, ...]) -> RuleSet:
         if data is None:
             continue
         if not isinstance(data, dict):
-            raise RuleError(source, "a rule file holds a mapping with 'indicators', 'groups' or 'rules'", 1)
+            raise RuleError(
+                source, "a rule file holds a mapping with 'indicators', 'groups' or 'rules'", 1
+            )
         unknown_top = set(data) - {"indicators", "groups", "rules"}
         if unknown_top:
             key = sorted(unknown_top)[0]
@@ -285,14 +297,22 @@ def _load(extra: tuple[str, ...]) -> RuleSet:
             aliases.append(Alias(a, (ind.id,)))
     for source, text, raw in groups_raw:
         if not isinstance(raw, dict) or not raw.get("members") or not raw.get("aliases"):
-            raise RuleError(source, "a group needs 'aliases' and 'members'", _line_of(text, "groups:"))
+            raise RuleError(
+                source, "a group needs 'aliases' and 'members'", _line_of(text, "groups:")
+            )
         unknown = set(raw) - GROUP_KEYS
         if unknown:
-            raise RuleError(source, f"unknown group key(s) {', '.join(sorted(unknown))}", _line_of(text, "groups:"))
+            raise RuleError(
+                source,
+                f"unknown group key(s) {', '.join(sorted(unknown))}",
+                _line_of(text, "groups:"),
+            )
         members = tuple(str(m) for m in raw["members"])
         for m in members:
             if m not in indicators:
-                raise RuleError(source, f"group member '{m}' is not a catalog indicator", _line_of(text, m))
+                raise RuleError(
+                    source, f"group member '{m}' is not a catalog indicator", _line_of(text, m)
+                )
         for a in raw["aliases"]:
             aliases.append(Alias(str(a), members))
     for rule in clauses:
@@ -324,7 +344,9 @@ def _indicator(raw: Any, source: str, text: str) -> Indicator:
     line = _line_of(text, f"id: {ident}")
     unknown = set(raw) - INDICATOR_KEYS
     if unknown:
-        raise RuleError(source, f"indicator {ident}: unknown key(s) {', '.join(sorted(unknown))}", line)
+        raise RuleError(
+            source, f"indicator {ident}: unknown key(s) {', '.join(sorted(unknown))}", line
+        )
     if not regex.fullmatch(r"[a-z][a-z0-9_]*", ident):
         raise RuleError(source, f"indicator id '{ident}' is not snake_case", line)
     if "zh" not in raw:
@@ -332,17 +354,23 @@ def _indicator(raw: Any, source: str, text: str) -> Indicator:
     measures = frozenset(str(m) for m in raw.get("measures") or [])
     bad = measures - MEASURES
     if not measures or bad:
-        raise RuleError(source, f"indicator {ident}: measures must be some of {sorted(MEASURES)}", line)
+        raise RuleError(
+            source, f"indicator {ident}: measures must be some of {sorted(MEASURES)}", line
+        )
     for key in ("amount", "percent"):
         val = raw.get(key)
         if val is not None and str(val) not in MEASURES:
-            raise RuleError(source, f"indicator {ident}: {key} must be one of {sorted(MEASURES)}", line)
+            raise RuleError(
+                source, f"indicator {ident}: {key} must be one of {sorted(MEASURES)}", line
+            )
     aliases = tuple(str(a) for a in raw.get("aliases") or [])
     for a in aliases:
         try:
             regex.compile(a)
         except regex.error as err:
-            raise RuleError(source, f"indicator {ident}: alias '{a}' does not compile: {err}", _line_of(text, a)) from None
+            raise RuleError(
+                source, f"indicator {ident}: alias '{a}' does not compile: {err}", _line_of(text, a)
+            ) from None
     return Indicator(
         id=ident,
         zh=str(raw["zh"]),
@@ -380,10 +408,16 @@ def _phrasing(raw: Any, source: str, text: str, ph: Mapping[str, str]) -> Phrasi
     try:
         compiled = regex.compile(expanded)
     except regex.error as err:
-        raise RuleError(source, f"rule {ident}: pattern does not compile: {err}", _line_of(text, pattern[:20])) from None
+        raise RuleError(
+            source, f"rule {ident}: pattern does not compile: {err}", _line_of(text, pattern[:20])
+        ) from None
     for group in NEEDED_GROUPS[means]:
         if group not in compiled.groupindex:
-            raise RuleError(source, f"rule {ident}: pattern lacks the named group '{group}' that '{means}' needs", line)
+            raise RuleError(
+                source,
+                f"rule {ident}: pattern lacks the named group '{group}' that '{means}' needs",
+                line,
+            )
     examples = _examples(raw.get("examples"), source, text, ident)
     if not examples:
         raise RuleError(source, f"rule {ident}: needs at least one example", line)
@@ -419,9 +453,7 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.sentence_break_re = regex.compile(str(lex["sentence_breaks"]))
     rs.conj_re = regex.compile(_alternation(["和", "、", "及", "与", "以及"]))
     num, unit = ph["NUM"], ph["UNIT"]
-    rs.values_re = regex.compile(
-        f"(?P<num>{num})(?P<unit>{unit})?(?P<sep>{ph['VALSEP']})?"
-    )
+    rs.values_re = regex.compile(f"(?P<num>{num})(?P<unit>{unit})?(?P<sep>{ph['VALSEP']})?")
     rs.multi_cue_re = regex.compile("|".join(str(c) for c in lex["multi_year_cues"]))
     rs.multi_filler_re = regex.compile(_alternation(lex["multi_year_fillers"]))
     rs.result_cue_re = regex.compile(_alternation(lex["result_cues"]))
