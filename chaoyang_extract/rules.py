@@ -163,7 +163,7 @@ def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[
     fillers = [regex.escape(str(w)) for w in lexicon["fillers"]]
     fillers += [regex.escape(str(w)) for w in lexicon["multi_year_fillers"]]
     fillers.sort(key=len, reverse=True)
-    fillers = [str(p) for p in lexicon.get("milestone_fillers") or []] + fillers
+    fillers = [str(p) for p in lexicon.get("filler_patterns") or []] + fillers
     # A filler may close its own clause: "按可比价格计算，增长9.4%".
     ph["FILL"] = "(?:(?:(?P<year>\\d{4})年(?:末|底)?|" + "|".join(fillers) + ")，?)*"
     ph["SEP"] = "(?P<sep>[，、])?"

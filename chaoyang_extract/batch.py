@@ -1,0 +1,370 @@
+"""Batch runs: which documents the inputs name, extracting them over a process pool, and
+the checks and summary a pipeline reads afterwards.
+
+Nothing here imports pandas or pyarrow: a run only needs them when a table is written.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import signal
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from . import __version__
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .extract import DocResult
+    from .records import Record
+    from .rules import RuleSet
+
+STDIN = "-"
+_GLOB_CHARS = frozenset("*?[")
+
+
+class Failure(NamedTuple):
+    """An input that gave no table rows because it could not be read or extracted."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document to extract: ``label`` is what messages name, ``doc`` the table's key."""
+
+    label: str
+    doc: str
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.label == STDIN
+
+
+@dataclass
+class Outcome:
+    source: Source
+    result: DocResult | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """Everything a batch produced, in input order whatever the number of processes."""
+
+    outcomes: list[Outcome]
+    failures: list[Failure]  # unusable inputs first (no such file …), then failed documents
+
+    @property
+    def results(self) -> list[DocResult]:
+        return [o.result for o in self.outcomes if o.result is not None]
+
+    @property
+    def records(self) -> list[Record]:
+        return [r for res in self.results for r in res.records]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_list(text: str) -> list[str]:
+    """Paths of a --from-list file: one a line; blank lines and ``#`` comments skipped."""
+    out = []
+    for line in text.splitlines():
+        item = line.strip()
+        if item and not item.startswith("#"):
+            out.append(item)
+    return out
+
+
+def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
+    """Inputs (files, folders, globs, ``-``) -> documents in input order, and failures.
+
+    Folders give their ``*.txt`` files recursively, sorted; globs are expanded here too
+    because a quoted pattern, a --from-list line or Windows' shell leave them unexpanded.
+    A file named twice is read once.
+    """
+    sources: list[Source] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+
+    def add(path: Path, label: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            sources.append(Source(label, path.stem))
+
+    for raw in inputs:
+        if raw == STDIN:
+            if STDIN in seen:
+                continue
+            seen.add(STDIN)
+            sources.append(Source(STDIN, STDIN))
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = _txt_files(p)
+            if not found:
+                failures.append(Failure(raw, "folder holds no *.txt files"))
+            for q in found:
+                add(q, str(q))
+        elif p.exists():
+            add(p, raw)
+        elif _GLOB_CHARS & set(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                failures.append(Failure(raw, "no file matches this pattern"))
+            for m in matches:
+                mp = Path(m)
+                for q in _txt_files(mp) if mp.is_dir() else [mp]:
+                    add(q, str(q))
+        else:
+            failures.append(Failure(raw, "no such file or folder"))
+    return sources, failures
+
+
+def _txt_files(folder: Path) -> list[Path]:
+    return sorted(q for q in folder.rglob("*.txt") if q.is_file())
+
+
+def shared_docs(sources: Sequence[Source]) -> dict[str, list[str]]:
+    """``doc`` values that several files share (a/2017.txt, b/2017.txt): their rows mix."""
+    by_doc: dict[str, list[str]] = {}
+    for s in sources:
+        by_doc.setdefault(s.doc, []).append(s.label)
+    return {d: labels for d, labels in by_doc.items() if len(labels) > 1}
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class Options:
+    rules_dirs: tuple[str, ...] = ()
+    year: int | None = None
+    region: str | None = None
+
+
+def extract_source(
+    rs: RuleSet, source: Source, opts: Options, data: bytes | None = None
+) -> Outcome:
+    """Read and extract one document; every problem becomes the outcome's one-line error."""
+    from .extract import extract_document
+    from .reading import decode_bytes, read_document
+
+    out = Outcome(source)
+    try:
+        text = decode_bytes(data or b"", STDIN) if source.is_stdin else read_document(Path(source.label))
+    except InputError as e:
+        out.error = e.message
+        return out
+    if not text.strip():
+        out.warnings.append("empty file, no figures")
+    try:
+        res = extract_document(rs, text, source.doc, year=opts.year, region=opts.region)
+    except Exception as e:  # noqa: BLE001 - one odd report must not stop a batch of thousands
+        out.error = f"extraction failed ({type(e).__name__}: {e})"
+        return out
+    out.warnings.extend(res.warnings)
+    out.result = res
+    return out
+
+
+# Set in each worker process by _init_worker, so that rules are loaded and compiled once
+# per process rather than once per document.
+_WORKER: tuple[RuleSet, Options] | None = None
+
+
+def _init_worker(opts: Options) -> None:
+    global _WORKER
+    from .rules import load_rules
+
+    # Ctrl-C reaches the whole process group; the parent alone decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = (load_rules([Path(d) for d in opts.rules_dirs]), opts)
+
+
+def _work(chunk: list[tuple[int, Source]]) -> list[tuple[int, Outcome]]:
+    assert _WORKER is not None, "worker not initialised"
+    rs, opts = _WORKER
+    return [(i, extract_source(rs, src, opts)) for i, src in chunk]
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def extract_all(
+    rs: RuleSet,
+    sources: Sequence[Source],
+    opts: Options,
+    *,
+    jobs: int = 1,
+    stdin: bytes | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Outcomes in the order of ``sources``; ``progress`` is told how many documents just finished.
+
+    With ``jobs`` > 1 the documents go to a process pool in small chunks; stdin, read by
+    the caller, is extracted here in this process.
+    """
+    outcomes: list[Outcome | None] = [None] * len(sources)
+
+    def done(i: int, o: Outcome) -> None:
+        outcomes[i] = o
+
+    indexed = list(enumerate(sources))
+    files = [(i, s) for i, s in indexed if not s.is_stdin]
+    for i, s in indexed:
+        if s.is_stdin:
+            done(i, extract_source(rs, s, opts, stdin))
+            if progress:
+                progress(1)
+    workers = min(jobs, len(files))
+    if workers <= 1:
+        for i, s in files:
+            done(i, extract_source(rs, s, opts))
+            if progress:
+                progress(1)
+    else:
+        _extract_in_pool(files, opts, workers, done, progress)
+    assert all(o is not None for o in outcomes)
+    return [o for o in outcomes if o is not None]
+
+
+def _extract_in_pool(
+    files: list[tuple[int, Source]],
+    opts: Options,
+    workers: int,
+    done: Callable[[int, Outcome], None],
+    progress: Callable[[int], None] | None,
+) -> None:
+    # Small chunks keep the bar moving and the two processes evenly loaded; not so small
+    # that pickling dominates.
+    size = max(1, min(8, len(files) // (workers * 8)))
+    chunks = [files[k : k + size] for k in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(opts,)) as pool:
+        pending: dict[Future[list[tuple[int, Outcome]]], list[tuple[int, Source]]] = {
+            pool.submit(_work, c): c for c in chunks
+        }
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    chunk = pending.pop(fut)
+                    try:
+                        for i, o in fut.result():
+                            done(i, o)
+                    except BrokenProcessPool:
+                        for i, s in chunk:
+                            done(i, Outcome(s, error="extraction failed (its worker process died)"))
+                    if progress:
+                        progress(len(chunk))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def run_batch(
+    rs: RuleSet,
+    sources: Sequence[Source],
+    failures: Sequence[Failure],
+    opts: Options,
+    *,
+    jobs: int = 1,
+    stdin: bytes | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Run:
+    outcomes = extract_all(rs, sources, opts, jobs=jobs, stdin=stdin, progress=progress)
+    failed = [Failure(o.source.label, o.error) for o in outcomes if o.error is not None]
+    return Run(outcomes, [*failures, *failed])
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class Requirement(NamedTuple):
+    indicator: str
+    kind: str | None  # None: a result or a target will do
+
+    def __str__(self) -> str:
+        return f"{self.indicator}:{self.kind}" if self.kind else self.indicator
+
+
+KINDS = ("result", "target")
+
+
+def parse_requirements(spec: str, known: Iterable[str]) -> list[Requirement]:
+    """``gdp:target,fixed_asset_investment:result`` -> requirements; ValueError names a bad item."""
+    catalog = set(known)
+    out: list[Requirement] = []
+    for item in spec.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        ind, _, kind = item.partition(":")
+        if ind not in catalog:
+            raise ValueError(f"'{ind}' is not a catalog indicator (see `cyx indicators`)")
+        if kind and kind not in KINDS:
+            raise ValueError(f"'{item}': the kind after ':' must be result or target")
+        req = Requirement(ind, kind or None)
+        if req not in out:
+            out.append(req)
+    if not out:
+        raise ValueError("name at least one indicator, e.g. gdp:target")
+    return out
+
+
+def missing(requirements: Sequence[Requirement], records: Iterable[Record]) -> list[Requirement]:
+    have = {(r.indicator, r.kind) for r in records} | {(r.indicator, None) for r in records}
+    return [q for q in requirements if (q.indicator, q.kind) not in have]
+
+
+def unmet(requirements: Sequence[Requirement], run: Run) -> list[tuple[Outcome, list[Requirement]]]:
+    """Documents that were read but lack a required figure (failed ones are reported as such)."""
+    out = []
+    for o in run.outcomes:
+        if o.result is not None:
+            lacks = missing(requirements, o.result.records)
+            if lacks:
+                out.append((o, lacks))
+    return out
+
+
+def summary(
+    run: Run,
+    *,
+    rules_version: str,
+    outputs: Sequence[str],
+    unmet_docs: Sequence[tuple[Outcome, list[Requirement]]],
+    exit_code: int,
+) -> dict[str, object]:
+    """The --summary-json document: counts and reasons, nothing that varies between reruns."""
+    results = run.results
+    return {
+        "cyx_version": __version__,
+        "rules_version": rules_version,
+        "exit_code": exit_code,
+        "documents": len(run.outcomes),
+        "documents_read": len(results),
+        "rows": sum(len(r.records) for r in results),
+        "documents_without_rows": [o.source.label for o in run.outcomes if o.result is not None and not o.result.records],
+        "failures": [{"path": f.path, "reason": f.reason} for f in run.failures],
+        "unmet_requirements": [
+            {"path": o.source.label, "doc": o.source.doc, "lacks": [str(q) for q in lacks]}
+            for o, lacks in unmet_docs
+        ],
+        "outputs": list(outputs),
+    }
+
+
+def summary_json(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
