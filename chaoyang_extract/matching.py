@@ -32,6 +32,7 @@ class Hit:
     estimated: bool
     multi_item: bool  # 年均/累计 in the figure's own phrase
     multi_context: bool  # a five-year cue earlier in the sentence
+    past: bool  # "从X提高到Y": the phrase reports where a level came to
     year: int | None
     scope: str | None
     start: int
@@ -247,27 +248,29 @@ def _predicate(
         multi_context = any(p < m.start() for p in multi_at)
         estimated = est_at is not None and est_at < m.start()
         stretch_word = m.groupdict().get("stretch")
+        past = m.groupdict().get("fromval") is not None
         if rule.means == "flat":
             for flat_id in men.members:
                 if "growth" in rs.indicators[flat_id].measures:
                     hits.append(
                         Hit(
-                            flat_id,
-                            "growth",
-                            0.0,
-                            None,
-                            "%",
-                            "eq",
-                            False,
-                            estimated,
-                            multi_item,
-                            multi_context,
-                            year,
-                            None,
-                            qstart,
-                            m.end(),
-                            rule.id,
-                            sent_start,
+                            indicator=flat_id,
+                            measure="growth",
+                            value=0.0,
+                            value_max=None,
+                            unit="%",
+                            bound="eq",
+                            stretch=False,
+                            estimated=estimated,
+                            multi_item=multi_item,
+                            multi_context=multi_context,
+                            past=False,
+                            year=year,
+                            scope=None,
+                            start=qstart,
+                            end=m.end(),
+                            rule=rule.id,
+                            sentence_start=sent_start,
                         )
                     )
             prev_measure, prev_sign = "growth", 1
@@ -310,22 +313,23 @@ def _predicate(
             value = num * sign
             hits.append(
                 Hit(
-                    ind_id,
-                    measure,
-                    value,
-                    vm,
-                    unit,
-                    bound,
-                    tier_stretch,
-                    estimated,
-                    multi_item,
-                    multi_context,
-                    year,
-                    None,
-                    qstart,
-                    m.end(),
-                    rule.id,
-                    sent_start,
+                    indicator=ind_id,
+                    measure=measure,
+                    value=value,
+                    value_max=vm,
+                    unit=unit,
+                    bound=bound,
+                    stretch=tier_stretch,
+                    estimated=estimated,
+                    multi_item=multi_item,
+                    multi_context=multi_context,
+                    past=past,
+                    year=year,
+                    scope=None,
+                    start=qstart,
+                    end=m.end(),
+                    rule=rule.id,
+                    sentence_start=sent_start,
                 )
             )
             emitted = True
@@ -389,21 +393,22 @@ def _clause_hits(
     estimated = est_at is not None and est_at < m.start()
     return [
         Hit(
-            ind.id,
-            measure,
-            vals.nums[0],
-            None,
-            unit,
-            bound,
-            False,
-            estimated,
-            False,
-            multi_context,
-            None,
-            scope,
-            m.start(),
-            m.end(),
-            rule.id,
-            sent_start,
+            indicator=ind.id,
+            measure=measure,
+            value=vals.nums[0],
+            value_max=None,
+            unit=unit,
+            bound=bound,
+            stretch=False,
+            estimated=estimated,
+            multi_item=False,
+            multi_context=multi_context,
+            past=False,
+            year=None,
+            scope=scope,
+            start=m.start(),
+            end=m.end(),
+            rule=rule.id,
+            sentence_start=sent_start,
         )
     ]

@@ -89,6 +89,9 @@ def place(
             period = "plan"
         else:
             return None
+    if hit.past and period.startswith("plan") and not _BY_YEAR_RE.search(sentence):
+        # "从4.16万亿元增加到5.67万亿元" tells where a level came to: last year's result.
+        period = "review"
     if (
         period == "plan"
         and rs.result_cue_re.search(sentence)
@@ -107,12 +110,18 @@ def place(
 
 
 def _plan_end(sentence: str, path: str, y: int | None) -> int | None:
-    m = _BY_YEAR_RE.search(sentence)
-    if m:
-        return int(m.group(1))
-    m = _PLAN_RE.search(sentence) or _PLAN_RE.search(path)
-    if m:
-        return _PLAN_END[m.group(1)]
+    """The last year of the plan a multi-year target belongs to."""
+    floor = y if y is not None else 0
+    for m in _BY_YEAR_RE.finditer(sentence):
+        if int(m.group(1)) >= floor:
+            return int(m.group(1))
+    # The section names the plan ("“十五五”时期主要目标任务"); a sentence may also mention
+    # the plan just ended, so its plans count only when they are still to come.
+    for source in (path, sentence):
+        for m in _PLAN_RE.finditer(source):
+            end = _PLAN_END[m.group(1)]
+            if end >= floor:
+                return end
     return y + 4 if y is not None else None
 
 

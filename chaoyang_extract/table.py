@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import astuple
+from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +65,19 @@ PANDAS_DTYPES: dict[str, str] = {
 }
 
 
+# Plain attribute access: dataclasses.astuple deep-copies every field, which dominated
+# writing a table of a thousand reports.
+_ROW = attrgetter(*COLUMNS)
+
+
+def _columns(records: Sequence[Record]) -> list[list[Any]]:
+    if not records:
+        return [[] for _ in COLUMNS]
+    return [list(c) for c in zip(*map(_ROW, records), strict=True)]
+
+
 def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
-    cols: list[list[Any]] = [[] for _ in COLUMNS]
-    for r in records:
-        for i, v in enumerate(astuple(r)):
-            cols[i].append(v)
+    cols = _columns(records)
     arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
     meta = {b"cyx_version": __version__.encode(), b"cyx_rules_version": rules_version.encode()}
     return pa.Table.from_arrays(arrays, schema=SCHEMA.with_metadata(meta))
@@ -75,7 +85,7 @@ def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
 
 def to_frame(records: Sequence[Record]) -> pd.DataFrame:
     """The records as a DataFrame with nullable dtypes that mirror the Arrow schema."""
-    data = {name: [getattr(r, name) for r in records] for name in COLUMNS}
+    data = dict(zip(COLUMNS, _columns(records), strict=True))
     df = pd.DataFrame(data, columns=list(COLUMNS))
     for f in SCHEMA:
         df[f.name] = df[f.name].astype(PANDAS_DTYPES[str(f.type)])  # type: ignore[call-overload]
@@ -103,19 +113,55 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def atomic_dir(path: Path, is_ours: Callable[[Path], bool]) -> Iterator[Path]:
+    """A temporary folder beside ``path`` that replaces it when the block succeeds.
+
+    An existing file at ``path`` is replaced; an existing folder only when ``is_ours``
+    says an earlier run wrote it, so that a mistyped name never wipes someone's data.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder))
+    except OSError as err:
+        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
+    try:
+        yield tmp
+        if path.is_dir() and not path.is_symlink():
+            if not is_ours(path):
+                raise OutputError(str(path), "is a folder that cyx did not write; remove it or choose another --name")
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=folder))
+            os.replace(path, old / "d")
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if path.exists() or path.is_symlink():
+                path.unlink()
+            os.replace(tmp, path)
+    except OSError as err:
+        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def csv_text(records: Sequence[Record]) -> str:
     """CSV of the records, without the BOM (for stdout); rows end with LF."""
+    return frame_csv_text(to_frame(records))
+
+
+def frame_csv_text(df: pd.DataFrame) -> str:
     buf = io.StringIO()
-    to_frame(records).to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
 
 
 def write_csv(records: Sequence[Record], path: Path) -> None:
     # The BOM lets Excel open the Chinese text as UTF-8.
-    _write_text(path, "\ufeff" + csv_text(records))
+    write_text(path, "\ufeff" + csv_text(records))
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
 
@@ -127,14 +173,13 @@ def write_parquet(records: Sequence[Record], path: Path, rules_version: str = ""
 
 
 def write_jsonl(records: Sequence[Record], path: Path) -> None:
-    _write_text(path, jsonl_text(records))
+    write_text(path, jsonl_text(records))
 
 
 def jsonl_text(records: Sequence[Record]) -> str:
-    import json
-
+    """One JSON object a line, keys in column order; null for empty cells."""
     lines = []
     for r in records:
-        row = dict(zip(COLUMNS, astuple(r), strict=True))
+        row = dict(zip(COLUMNS, _ROW(r), strict=True))
         lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
     return "".join(line + "\n" for line in lines)
