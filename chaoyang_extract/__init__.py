@@ -1,5 +1,24 @@
-"""cyx: indicator tables from Chinese government work reports."""
+"""cyx: indicator tables from Chinese government work reports.
+
+``extract_text`` and ``extract_paths`` (see ``chaoyang_extract.api``) are loaded on first
+use, so that ``cyx --help``, which imports this package, does not pay for pandas.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+__all__ = ["__version__", "extract_paths", "extract_text"]
+
+if TYPE_CHECKING:
+    from .api import extract_paths, extract_text
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("extract_text", "extract_paths"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,12 +6,14 @@ Nothing here imports pandas or pyarrow: a run only needs them when a table is wr
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import signal
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 
 STDIN = "-"
 _GLOB_CHARS = frozenset("*?[")
+# What --format accepts; outputs.py writes them. Parsed here so that a bad command line
+# fails before pandas is imported and before a long extraction.
+FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 
 
 class Failure(NamedTuple):
@@ -143,6 +148,22 @@ def shared_docs(sources: Sequence[Source]) -> dict[str, list[str]]:
     return {d: labels for d, labels in by_doc.items() if len(labels) > 1}
 
 
+def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
+    """``csv,xlsx`` (or repeated options) -> formats in canonical order; ValueError names a bad one."""
+    chosen: set[str] = set()
+    for v in values:
+        for f in v.split(","):
+            f = f.strip().lower()
+            if not f:
+                continue
+            if f not in FORMATS:
+                raise ValueError(f"unknown format '{f}' (choose from {', '.join(FORMATS)})")
+            chosen.add(f)
+    if not chosen:
+        raise ValueError(f"name at least one format of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in chosen)
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -162,7 +183,11 @@ def extract_source(
 
     out = Outcome(source)
     try:
-        text = decode_bytes(data or b"", STDIN) if source.is_stdin else read_document(Path(source.label))
+        text = (
+            decode_bytes(data or b"", STDIN)
+            if source.is_stdin
+            else read_document(Path(source.label))
+        )
     except InputError as e:
         out.error = e.message
         return out
@@ -247,30 +272,62 @@ def _extract_in_pool(
     done: Callable[[int, Outcome], None],
     progress: Callable[[int], None] | None,
 ) -> None:
-    # Small chunks keep the bar moving and the two processes evenly loaded; not so small
+    # Small chunks keep the bar moving and the processes evenly loaded; not so small
     # that pickling dominates.
     size = max(1, min(8, len(files) // (workers * 8)))
-    chunks = [files[k : k + size] for k in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(opts,)) as pool:
-        pending: dict[Future[list[tuple[int, Outcome]]], list[tuple[int, Source]]] = {
-            pool.submit(_work, c): c for c in chunks
-        }
+    todo = files
+    while todo:
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        broken = _pool_pass(chunks, opts, workers, done, progress)
+        # A worker that dies (a crash in a C extension, the OOM killer) takes every
+        # unfinished chunk with it. Chunks go to the workers in order, so the culprit is in
+        # one of the first workers + 1 unfinished ones: run those documents each in a
+        # process of its own, so that only the culprit fails, and the rest again.
+        suspects = [item for chunk in broken[: workers + 1] for item in chunk]
+        for i, src in suspects:
+            done(i, _extract_alone(src, opts))
+            if progress:
+                progress(1)
+        todo = [item for chunk in broken[workers + 1 :] for item in chunk]
+
+
+def _pool_pass(
+    chunks: list[list[tuple[int, Source]]],
+    opts: Options,
+    workers: int,
+    done: Callable[[int, Outcome], None],
+    progress: Callable[[int], None] | None,
+) -> list[list[tuple[int, Source]]]:
+    """Extract the chunks in a pool; the chunks lost to a dead worker, in order."""
+    broken: list[int] = []
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(opts,)
+    ) as pool:
+        futures = {pool.submit(_work, c): k for k, c in enumerate(chunks)}
         try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    chunk = pending.pop(fut)
-                    try:
-                        for i, o in fut.result():
-                            done(i, o)
-                    except BrokenProcessPool:
-                        for i, s in chunk:
-                            done(i, Outcome(s, error="extraction failed (its worker process died)"))
-                    if progress:
-                        progress(len(chunk))
+            for fut in as_completed(futures):
+                k = futures[fut]
+                try:
+                    outcomes = fut.result()
+                except BrokenProcessPool:
+                    broken.append(k)
+                    continue
+                for i, o in outcomes:
+                    done(i, o)
+                if progress:
+                    progress(len(chunks[k]))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    return [chunks[k] for k in sorted(broken)]
+
+
+def _extract_alone(source: Source, opts: Options) -> Outcome:
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(opts,)) as pool:
+        try:
+            return pool.submit(_work, [(0, source)]).result()[0][1]
+        except BrokenProcessPool:
+            return Outcome(source, error="extraction failed (its worker process died)")
 
 
 def run_batch(
@@ -286,6 +343,47 @@ def run_batch(
     outcomes = extract_all(rs, sources, opts, jobs=jobs, stdin=stdin, progress=progress)
     failed = [Failure(o.source.label, o.error) for o in outcomes if o.error is not None]
     return Run(outcomes, [*failures, *failed])
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, *, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich bar on stderr, or None when disabled; the bar vanishes when the block ends."""
+    if not enabled or total == 0:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    # No auto-refresh: its thread would be running when the pool forks its workers.
+    bar = Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
+    )
+    task = bar.add_task("extract", total=total)
+    last = 0.0
+
+    def advance(n: int) -> None:
+        nonlocal last
+        bar.advance(task, n)
+        now = time.monotonic()
+        if now - last > 0.1 or bar.finished:
+            last = now
+            bar.refresh()
+
+    with bar:
+        bar.refresh()
+        yield advance
 
 
 # --------------------------------------------------------------------------- checks
@@ -356,7 +454,9 @@ def summary(
         "documents": len(run.outcomes),
         "documents_read": len(results),
         "rows": sum(len(r.records) for r in results),
-        "documents_without_rows": [o.source.label for o in run.outcomes if o.result is not None and not o.result.records],
+        "documents_without_rows": [
+            o.source.label for o in run.outcomes if o.result is not None and not o.result.records
+        ],
         "failures": [{"path": f.path, "reason": f.reason} for f in run.failures],
         "unmet_requirements": [
             {"path": o.source.label, "doc": o.source.doc, "lacks": [str(q) for q in lacks]}

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import CyxError, InputError, OutputError, RuleError
+from .errors import CyxError, OutputError, RuleError
 
 if TYPE_CHECKING:
-    from .extract import DocResult
+    from .batch import Run
+    from .records import Record
     from .rules import RuleSet
 
 # Exit codes (also in the README).
@@ -63,40 +64,59 @@ def main() -> None:
     """
 
 
-def _collect(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Input paths -> files to read, and (path, reason) for inputs that give none."""
-    files: list[Path] = []
-    failures: list[tuple[str, str]] = []
-    for raw in inputs:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(q for q in p.rglob("*.txt") if q.is_file())
-            if not found:
-                failures.append((raw, "folder holds no *.txt files"))
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            failures.append((raw, "no such file or folder"))
-    return files, failures
-
-
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option(
     "-o",
     "--output",
     "out_dir",
     default=".",
     show_default=True,
-    help="Folder for the tables.",
+    help="Folder for the tables; - writes CSV (without BOM) to stdout for pipes.",
 )
 @click.option(
     "--name",
     default=None,
     help="Base name of the tables (default: the input's stem for one input, else 'records').",
 )
-@click.option("--year", type=click.IntRange(1949, 2100), default=None, help="Report year Y (overrides the text).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=("csv,parquet",),
+    show_default=True,
+    help="Formats to write, comma-separated or repeated: csv, parquet, jsonl, xlsx.",
+)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Also write NAME_wide.*: a row per (doc, region, year, horizon, kind, tier), a column per indicator and measure (gdp_growth) holding value_std.",
+)
+@click.option(
+    "--partition",
+    is_flag=True,
+    help="Write Parquet as a folder NAME.parquet/report_year=Y/part-0.parquet (one dataset for DuckDB, Spark, pandas).",
+)
+@click.option(
+    "--from-list",
+    "lists",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help="File with one input path a line (- for stdin); repeatable.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to spread documents over (default: the CPU count). The table does not depend on it.",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1949, 2100),
+    default=None,
+    help="Report year Y (overrides the text).",
+)
 @click.option("--region", default=None, help="Reporting region, e.g. 朝阳市 (overrides the text).")
 @click.option(
     "--rules",
@@ -105,84 +125,240 @@ def _collect(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     type=click.Path(path_type=Path),
     help="Extra rule folder or file (repeatable), added to the built-in rules.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@click.option(
+    "--require",
+    default=None,
+    metavar="IND[:KIND],...",
+    help="Exit 1 naming each document that lacks one of these figures, e.g. gdp:target,fixed_asset_investment:result.",
+)
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write counts, failures and unmet requirements as JSON to this file.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar and no summary (warnings and errors still show).",
+)
+@click.pass_context
 def extract(
+    ctx: click.Context,
     inputs: tuple[str, ...],
     out_dir: str,
     name: str | None,
+    formats: tuple[str, ...],
+    wide: bool,
+    partition: bool,
+    lists: tuple[str, ...],
+    jobs: int | None,
     year: int | None,
     region: str | None,
     rules_dirs: tuple[Path, ...],
+    require: str | None,
+    summary_json: Path | None,
     quiet: bool,
 ) -> None:
-    """Extract results and targets from INPUTS (report files or folders of *.txt).
+    """Extract results and targets from INPUTS: report files, folders (every *.txt below
+    them), glob patterns, or - for stdin.
 
-    Writes NAME.csv (UTF-8 with BOM) and NAME.parquet in the output folder: one row per
-    figure, one `doc` per input (see spec/OUTPUT.md for the columns).
+    Writes NAME.csv (UTF-8 with BOM) and NAME.parquet in the output folder by default: one
+    row per figure, one `doc` per input (see spec/OUTPUT.md for the columns). A document
+    that cannot be read is named on stderr and the others are still written (exit 3).
     """
-    from .extract import extract_document
-    from .reading import read_document
+    from click.core import ParameterSource
+
+    from . import batch
+
+    to_stdout = out_dir == "-"
+    try:
+        chosen = batch.parse_formats(formats)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--format") from None
+    if to_stdout:
+        explicit = ctx.get_parameter_source("formats") is not ParameterSource.DEFAULT
+        if (explicit and chosen != ("csv",)) or wide or partition:
+            raise click.UsageError(
+                "-o - writes only the long CSV table; drop --format/--wide/--partition or name a folder"
+            )
+        chosen = ("csv",)
+    if partition and "parquet" not in chosen:
+        raise click.UsageError("--partition needs parquet among --format")
+
+    all_inputs = list(inputs)
+    for lst in lists:
+        all_inputs.extend(batch.read_list(_read_list_file(lst)))
+    if not all_inputs:
+        raise click.UsageError("give report files or folders, - for stdin, or --from-list FILE")
+    if batch.STDIN in all_inputs and batch.STDIN in lists:
+        raise click.UsageError("stdin cannot hold both the list of inputs and a report")
 
     rs = _load_rules(rules_dirs)
-    files, failures = _collect(inputs)
-    results: list[DocResult] = []
-    for path in files:
+    requirements: list[batch.Requirement] = []
+    if require is not None:
         try:
-            text = read_document(path)
-        except InputError as e:
-            failures.append((str(path), e.message))
-            continue
-        if not text.strip():
-            _err(f"warning: {path}: empty file, no figures")
-        res = extract_document(rs, text, path.stem, year=year, region=region)
-        for w in res.warnings:
-            _err(f"warning: {path}: {w}")
-        results.append(res)
+            requirements = batch.parse_requirements(require, rs.indicators)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--require") from None
 
-    for path_s, reason in failures:
-        _err(f"{path_s}: {reason}")
+    sources, input_failures = batch.collect(all_inputs)
+    for doc, labels in batch.shared_docs(sources).items():
+        _err(
+            f"warning: doc '{doc}' names {len(labels)} files ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}); their rows share it"
+        )
+    stdin = sys.stdin.buffer.read() if any(s.is_stdin for s in sources) else None
+    opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region)
+    try:
+        with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
+            run = batch.run_batch(
+                rs,
+                sources,
+                input_failures,
+                opts,
+                jobs=jobs or batch.default_jobs(),
+                stdin=stdin,
+                progress=advance,
+            )
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+    for o in run.outcomes:
+        for w in o.warnings:
+            _err(f"warning: {o.source.label}: {w}")
+    for f in run.failures:
+        _err(f"{f.path}: {f.reason}")
 
     if name is None:
-        name = Path(inputs[0]).stem if len(inputs) == 1 and Path(inputs[0]).is_file() else "records"
-    records = [r for res in results for r in res.records]
-    out = Path(out_dir)
-    written: list[Path] = []
-    try:
-        from .table import write_csv, write_parquet
+        one_file = len(inputs) == 1 and not lists and Path(inputs[0]).is_file()
+        name = Path(inputs[0]).stem if one_file else "records"
+    records = run.records
+    if partition:
+        undated = sum(1 for r in records if r.report_year is None)
+        if undated:
+            _err(
+                f"warning: {undated} row(s) have no report year; they are in "
+                "report_year=__HIVE_DEFAULT_PARTITION__, which readers take as null (give --year to place them)"
+            )
+    written, output_failed = _write_tables(
+        records,
+        out_dir,
+        name,
+        chosen,
+        rs,
+        wide=wide,
+        partition=partition,
+        inputs=[s.label for s in sources],
+        options=[(k, str(v)) for k, v in (("year", year), ("region", region)) if v is not None]
+        + [("rules", str(p)) for p in rules_dirs],
+    )
 
-        csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
-        write_csv(records, csv_path)
-        written.append(csv_path)
-        write_parquet(records, pq_path, rs.version)
-        written.append(pq_path)
+    unmet = batch.unmet(requirements, run)
+    for o, lacks in unmet:
+        _err(f"{o.source.label}: lacks required {', '.join(str(q) for q in lacks)}")
+
+    # When several codes apply, the highest wins (README, "Exit codes").
+    code = EXIT_OK
+    if unmet:
+        code = EXIT_CHECK_FAILED
+    if run.failures:
+        code = EXIT_INPUT
+    if output_failed:
+        code = EXIT_OUTPUT
+    if summary_json is not None:
+        data = batch.summary(
+            run, rules_version=rs.version, outputs=written, unmet_docs=unmet, exit_code=code
+        )
+        try:
+            from .table import write_text
+
+            write_text(summary_json, batch.summary_json(data))
+        except OutputError as e:
+            _err(str(e))
+            code = EXIT_OUTPUT
+    if not quiet:
+        _summary(run, written)
+    if code:
+        sys.exit(code)
+
+
+def _write_tables(
+    records: Sequence[Record],
+    out_dir: str,
+    name: str,
+    formats: Sequence[str],
+    rs: RuleSet,
+    *,
+    wide: bool,
+    partition: bool,
+    inputs: Sequence[str],
+    options: Sequence[tuple[str, str]],
+) -> tuple[list[str], bool]:
+    """The files written (``-`` for stdout), and whether writing failed (already reported)."""
+    # pandas and pyarrow only now: the pool forked small workers, and a large report's
+    # text is freed before the writers add their own footprint.
+    from .outputs import RunInfo, write_outputs, write_stdout_csv
+
+    try:
+        if out_dir == "-":
+            write_stdout_csv(records, sys.stdout.buffer)
+            return ["-"], False
+        info = RunInfo(rules_version=rs.version, inputs=inputs, options=options)
+        paths = write_outputs(
+            records,
+            Path(out_dir),
+            name,
+            formats,
+            info,
+            wide=wide,
+            partition=partition,
+            indicator_order=list(rs.indicators),
+        )
+        return [str(p) for p in paths], False
     except OutputError as e:
         _err(str(e))
-        sys.exit(EXIT_OUTPUT)
-
-    if not quiet:
-        _summary(results, written, failures)
-    if failures:
-        sys.exit(EXIT_INPUT)
+        return [], True
 
 
-def _summary(results: Sequence[DocResult], written: Sequence[Path], failures: Sequence[tuple[str, str]]) -> None:
-    echo = lambda s="": click.echo(s, err=True)  # noqa: E731
-    for res in results:
-        kinds = Counter(r.kind for r in res.records)
-        echo(
-            f"{res.doc}: region {res.region or '?'}, report year {res.report_year or '?'}: "
-            f"{len(res.records)} figures ({kinds['result']} results, {kinds['target']} targets)"
-        )
-        per: Counter[str] = Counter(r.indicator for r in res.records)
-        for ind, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0])):
-            echo(f"  {ind:<32} {n}")
-    docs_without = sum(1 for r in results if not r.records)
+def _read_list_file(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.BadParameter(f"cannot read {name}: {e}", param_hint="--from-list") from None
+
+
+# With more documents than this, the summary gives totals only.
+_SUMMARY_DOCS = 10
+
+
+def _summary(run: Run, written: Sequence[str]) -> None:
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    results = run.results
+    if len(results) <= _SUMMARY_DOCS:
+        for res in results:
+            kinds = Counter(r.kind for r in res.records)
+            echo(
+                f"{res.doc}: region {res.region or '?'}, report year {res.report_year or '?'}: "
+                f"{len(res.records)} figures ({kinds['result']} results, {kinds['target']} targets)"
+            )
+            per: Counter[str] = Counter(r.indicator for r in res.records)
+            for ind, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0])):
+                echo(f"  {ind:<32} {n}")
+    empty = [o.source.label for o in run.outcomes if o.result is not None and not o.result.records]
     echo(
         f"{len(results)} document(s) read, {sum(len(r.records) for r in results)} rows, "
-        f"{docs_without} without rows, {len(failures)} failed"
+        f"{len(empty)} without rows, {len(run.failures)} failed"
     )
+    if empty:
+        more = f" … and {len(empty) - _SUMMARY_DOCS} more" if len(empty) > _SUMMARY_DOCS else ""
+        echo(f"  without rows: {', '.join(empty[:_SUMMARY_DOCS])}{more}")
     for p in written:
-        echo(f"wrote {p}")
+        echo(f"wrote {p}" if p != "-" else "wrote the table to stdout")
 
 
 def run() -> None:

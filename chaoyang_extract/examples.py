@@ -9,6 +9,7 @@ from typing import Any
 
 from .extract import extract_snippet
 from .records import COLUMNS, Record
+from .rules import EXPECT_KEYS as _RULES_EXPECT_KEYS
 from .rules import Example, RuleSet
 
 # Fields an expectation may name; others are rejected by the checker.
@@ -23,6 +24,12 @@ EXPECT_KEYS = frozenset(COLUMNS) - {
     "section",
     "rule",
 }
+# rules.py cannot import the records module (it would be circular), so it keeps its own
+# list; the two must agree.
+assert EXPECT_KEYS == _RULES_EXPECT_KEYS, sorted(EXPECT_KEYS ^ _RULES_EXPECT_KEYS)
+
+# Owner label of an indicator's examples (a rule's label is its id).
+INDICATOR = "indicator:"
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,22 @@ class ExampleFailure:
     example: Example
     expected: tuple[Mapping[str, Any], ...]
     actual: tuple[Mapping[str, Any], ...]
+    # Set when extracting the example raised (a pattern that timed out, an engine bug):
+    # one odd example must not hide the results of the others.
+    error: str | None = None
 
     def describe(self) -> str:
-        lines = [
-            f"{self.example.source}:{self.example.line}: rule {self.rule}: {self.example.text}"
-        ]
+        owner = (
+            self.rule.replace(":", " ", 1)
+            if self.rule.startswith(INDICATOR)
+            else f"rule {self.rule}"
+        )
+        lines = [f"{self.example.source}:{self.example.line}: {owner}: {self.example.text}"]
         lines.append("  expected:")
         lines += [f"    {dict(e)}" for e in self.expected] or ["    (no records)"]
+        if self.error is not None:
+            lines.append(f"  error: {self.error}")
+            return "\n".join(lines)
         lines.append("  actual:")
         lines += [f"    {_short(a)}" for a in self.actual] or ["    (no records)"]
         return "\n".join(lines)
@@ -103,9 +119,14 @@ def check_example(rs: RuleSet, rule: str, ex: Example) -> ExampleFailure | None:
 
 
 def all_examples(rs: RuleSet) -> Iterator[tuple[str, Example]]:
+    """(owner, example) for every rule's and every indicator's examples; an indicator's
+    owner is ``indicator:ID``, a rule's is its id."""
     for rule in [*rs.predicates, *rs.clauses]:
         for ex in rule.examples:
             yield rule.id, ex
+    for ind in rs.indicators.values():
+        for ex in ind.examples:
+            yield f"{INDICATOR}{ind.id}", ex
 
 
 def run_examples(rs: RuleSet) -> tuple[int, list[ExampleFailure]]:
@@ -113,7 +134,10 @@ def run_examples(rs: RuleSet) -> tuple[int, list[ExampleFailure]]:
     n = 0
     for rule_id, ex in all_examples(rs):
         n += 1
-        f = check_example(rs, rule_id, ex)
+        try:
+            f = check_example(rs, rule_id, ex)
+        except Exception as e:  # noqa: BLE001 - reported as this example's failure
+            f = ExampleFailure(rule_id, ex, ex.expect, (), f"{type(e).__name__}: {e}")
         if f is not None:
             failures.append(f)
     return n, failures

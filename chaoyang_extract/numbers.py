@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import cn2an
@@ -11,6 +12,9 @@ import yaml
 from .resources import rules_dir
 
 _ARABIC = frozenset("0123456789.")
+# No report figure comes near this (10^15 of anything); a longer digit run is an ID, a
+# phone number or scraping debris, and float() would turn 400 nines into inf.
+_MAX_ABS = 1e15
 
 
 def parse_number(text: str) -> float | None:
@@ -24,15 +28,19 @@ def parse_number(text: str) -> float | None:
         return None
     if set(s) <= _ARABIC:
         try:
-            return float(s)
+            return _plausible(float(s))
         except ValueError:
             return None
     try:
         # cn2an only on the captured span: on whole text it rewrites words (零售 -> 0售).
         value = cn2an.cn2an(s, "smart")
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError):
         return None
-    return float(value)
+    return _plausible(float(value))
+
+
+def _plausible(value: float) -> float | None:
+    return value if math.isfinite(value) and abs(value) < _MAX_ABS else None
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,18 @@ The long table's columns and types are those of ``table``; this module chooses t
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
+import functools
+import io
+import os
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -35,8 +39,8 @@ from .table import (
     write_text,
 )
 
-FORMATS = ("csv", "parquet", "jsonl", "xlsx")
-DEFAULT_FORMATS = ("csv", "parquet")
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The wide view's row key: a report's figures for one year, kind and tier side by side.
 # horizon is part of it because a five-year average growth (multi_year) and last year's
@@ -48,8 +52,9 @@ _KIND_ORDER = {"result": 0, "target": 1}
 _HORIZON_ORDER = {"annual": 0, "multi_year": 1}
 _TIER_ORDER = {None: 0, "baseline": 0, "stretch": 1}
 
-# Excel's limits: rows per sheet, and no control characters in cell text.
-_XLSX_MAX_ROWS = 1_048_576
+_XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
+# A quote column as wide as its longest quote would push everything else off screen, and
+# measuring every row of a big table costs more than it tells.
 _XLSX_MAX_WIDTH = 60
 _XLSX_WIDTH_SAMPLE = 2000
 
@@ -60,24 +65,10 @@ class RunInfo:
 
     rules_version: str
     inputs: Sequence[str] = ()
-    created: str = field(default_factory=lambda: datetime.datetime.now().astimezone().isoformat(timespec="seconds"))
+    created: str = field(
+        default_factory=lambda: datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    )
     options: Sequence[tuple[str, str]] = ()
-
-
-def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
-    """``csv,xlsx`` (or repeated options) -> formats in canonical order; ValueError names a bad one."""
-    chosen: set[str] = set()
-    for v in values:
-        for f in v.split(","):
-            f = f.strip().lower()
-            if not f:
-                continue
-            if f not in FORMATS:
-                raise ValueError(f"unknown format '{f}' (choose from {', '.join(FORMATS)})")
-            chosen.add(f)
-    if not chosen:
-        raise ValueError(f"name at least one format of {', '.join(FORMATS)}")
-    return tuple(f for f in FORMATS if f in chosen)
 
 
 def write_outputs(
@@ -93,42 +84,79 @@ def write_outputs(
 ) -> list[Path]:
     """Write the long table (and the wide view) in every format; the paths written, in order."""
     written: list[Path] = []
-    frames: list[tuple[str, pd.DataFrame, pa.Table]] = [
-        (name, to_frame(records), to_arrow(records, info.rules_version))
+    # Each view is built only if a format needs it, and once.
+    views = [
+        _View(
+            name,
+            functools.cache(lambda: to_frame(records)),
+            functools.cache(lambda: to_arrow(records, info.rules_version)),
+            lambda: csv_text(records),
+            lambda: jsonl_text(records),
+        )
     ]
     if wide:
-        wf = wide_frame(records, indicator_order)
-        frames.append((f"{name}_wide", wf, wide_arrow(wf, info.rules_version)))
-    for base, frame, table in frames:
+        wide_df = functools.cache(lambda: wide_frame(records, indicator_order))
+        views.append(
+            _View(
+                f"{name}_wide",
+                wide_df,
+                lambda: wide_arrow(wide_df(), info.rules_version),
+                lambda: frame_csv_text(wide_df()),
+                lambda: frame_jsonl_text(wide_df()),
+            )
+        )
+    for view in views:
         for fmt in formats:
-            path = out_dir / f"{base}.{fmt}"
+            path = out_dir / f"{view.base}.{fmt}"
             if fmt == "csv":
-                if base == name:
-                    # The long CSV keeps table.csv_text's exact bytes, whatever else is written.
-                    write_text(path, "\ufeff" + csv_text(records))
-                else:
-                    write_text(path, "\ufeff" + frame_csv_text(frame))
+                # The BOM lets Excel open the Chinese text as UTF-8.
+                write_text(path, "\ufeff" + view.csv())
             elif fmt == "parquet":
                 if partition:
-                    write_partitioned(table, path)
+                    write_partitioned(view.arrow(), path)
                 else:
                     with atomic_path(path) as tmp:
-                        pq.write_table(table, tmp)
+                        pq.write_table(view.arrow(), tmp)
             elif fmt == "jsonl":
-                write_text(path, jsonl_text(records) if base == name else frame_jsonl_text(frame))
+                write_text(path, view.jsonl())
             elif fmt == "xlsx":
-                write_xlsx(frame, path, info)
+                write_xlsx(view.frame(), path, info)
             written.append(path)
     return written
 
 
+@dataclass(frozen=True)
+class _View:
+    base: str
+    frame: Callable[[], pd.DataFrame]
+    arrow: Callable[[], pa.Table]
+    csv: Callable[[], str]
+    jsonl: Callable[[], str]
+
+
 def write_stdout_csv(records: Sequence[Record], stream: IO[bytes]) -> None:
     """CSV without a BOM (a BOM would become part of the first column's name in a pipe)."""
+    data = memoryview(csv_text(records).encode("utf-8"))
     try:
-        stream.write(csv_text(records).encode("utf-8"))
+        # A buffered pipe may take only part of a large write when the reader has gone
+        # (`| head`); the next write then reports the broken pipe instead of losing rows.
+        while data:
+            n = stream.write(data)
+            if not n:
+                raise OSError(errno.EPIPE, os.strerror(errno.EPIPE))
+            data = data[n:]
         stream.flush()
     except OSError as err:
+        _silence(stream)
         raise OutputError("-", f"cannot write to stdout: {err.strerror or err}") from None
+
+
+def _silence(stream: IO[bytes]) -> None:
+    # Python flushes stdout again at exit; pointed at /dev/null that cannot fail twice.
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, stream.fileno())
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- wide view
@@ -142,6 +170,8 @@ def wide_frame(records: Sequence[Record], indicator_order: Sequence[str] = ()) -
     """The spreadsheet view: a row per WIDE_KEY, a column per indicator and measure holding
     ``value_std`` (the standard unit), in catalog order. Bounds, ranges and quotes stay in
     the long table."""
+    import pandas as pd
+
     rank = {ind: i for i, ind in enumerate(indicator_order)}
     doc_rank: dict[str, int] = {}
     rows: dict[tuple[Any, ...], dict[str, float]] = {}
@@ -150,14 +180,28 @@ def wide_frame(records: Sequence[Record], indicator_order: Sequence[str] = ()) -
         doc_rank.setdefault(r.doc, len(doc_rank))
         key = tuple(getattr(r, k) for k in WIDE_KEY)
         col = wide_column(r.indicator, r.measure, r.scope)
-        columns.setdefault(col, (rank.get(r.indicator, len(rank)), r.indicator, _MEASURE_ORDER.index(r.measure), r.scope or ""))
+        columns.setdefault(
+            col,
+            (
+                rank.get(r.indicator, len(rank)),
+                r.indicator,
+                _MEASURE_ORDER.index(r.measure),
+                r.scope or "",
+            ),
+        )
         # The long table already holds one row per (doc, indicator, kind, year, horizon,
         # measure, tier, scope), so a cell is never written twice.
         rows.setdefault(key, {})[col] = r.value_std
 
     def row_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
         doc, _region, _ry, year, horizon, kind, tier = key
-        return (doc_rank[doc], _KIND_ORDER.get(kind, 9), _HORIZON_ORDER.get(horizon, 9), year or 0, _TIER_ORDER.get(tier, 9))
+        return (
+            doc_rank[doc],
+            _KIND_ORDER.get(kind, 9),
+            _HORIZON_ORDER.get(horizon, 9),
+            year or 0,
+            _TIER_ORDER.get(tier, 9),
+        )
 
     keys = sorted(rows, key=row_order)
     cols = sorted(columns, key=lambda c: columns[c])
@@ -177,7 +221,9 @@ def wide_arrow(df: pd.DataFrame, rules_version: str) -> pa.Table:
     fields += [pa.field(c, pa.float64()) for c in df.columns[len(WIDE_KEY) :]]
     meta = {b"cyx_version": __version__.encode(), b"cyx_rules_version": rules_version.encode()}
     schema = pa.schema(fields, metadata=meta)
-    return pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(meta)
+    return pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(
+        meta
+    )
 
 
 def frame_jsonl_text(df: pd.DataFrame) -> str:
@@ -191,6 +237,8 @@ def frame_jsonl_text(df: pd.DataFrame) -> str:
 
 
 def _json_value(v: Any) -> Any:
+    import pandas as pd
+
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return None
     if hasattr(v, "item"):  # numpy scalars
@@ -213,7 +261,9 @@ def write_partitioned(table: pa.Table, folder: Path) -> None:
             return
         years = table.column("report_year")
         values = sorted({v for v in years.to_pylist() if v is not None})
-        parts: list[tuple[str, pa.Array]] = [(str(y), pc.equal(years, pa.scalar(y, pa.int16()))) for y in values]
+        parts: list[tuple[str, pa.Array]] = [
+            (str(y), pc.equal(years, pa.scalar(y, pa.int16()))) for y in values
+        ]
         if years.null_count:
             parts.append(("__HIVE_DEFAULT_PARTITION__", pc.is_null(years)))
         for label, mask in parts:
@@ -245,7 +295,9 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo) -> None:
     from openpyxl.utils import get_column_letter
 
     if len(df) + 1 > _XLSX_MAX_ROWS:
-        raise OutputError(str(path), f"{len(df)} rows do not fit in an Excel sheet; write csv or parquet")
+        raise OutputError(
+            str(path), f"{len(df)} rows do not fit in an Excel sheet; write csv or parquet"
+        )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("records")
     ws.freeze_panes = "A2"
@@ -261,7 +313,9 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo) -> None:
         header.append(c)
     ws.append(header)
     for row in rows:
-        ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+        ws.append(
+            [_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in row]
+        )
 
     meta = wb.create_sheet("metadata")
     meta.column_dimensions["A"].width = 16

@@ -4,12 +4,17 @@ Rules are data (YAML under ``rules/``); this module turns them into compiled pat
 once per process. Placeholders such as ``{NUM}`` or ``{DIR}`` in a pattern are expanded
 from ``lexicon.yaml`` and ``units.yaml`` so that a phrasing is written once for every
 indicator and every way of writing a number.
+
+Users add their own rule files (``--rules DIR``). Loading validates every file against
+the schema below and collects every problem with its FILE:LINE (``collect_rules``, which
+``cyx rules check`` prints); ``load_rules`` raises the first one.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,16 +27,68 @@ from .resources import rules_dir
 
 MEASURES = frozenset({"level", "growth", "rate", "share", "count", "change"})
 MEANS = frozenset({"growth", "amount", "flat"})
+KINDS = ("result", "target")
+BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
+HORIZONS = frozenset({"annual", "multi_year"})
+TIERS = frozenset({"baseline", "stretch"})
+# Report years an example may claim: the People's Republic's reports, and some future.
+YEARS = range(1949, 2101)
 
 # Keys a rule file may use; anything else is a typo the checker reports.
+TOP_KEYS = ("indicators", "groups", "rules")
 INDICATOR_KEYS = frozenset(
-    {"id", "zh", "aliases", "measures", "amount", "percent", "units", "scopes", "core", "note"}
+    {
+        "id",
+        "zh",
+        "aliases",
+        "measures",
+        "amount",
+        "percent",
+        "units",
+        "scopes",
+        "core",
+        "note",
+        "examples",
+    }
 )
-GROUP_KEYS = frozenset({"aliases", "members"})
+GROUP_KEYS = frozenset({"aliases", "members", "note"})
 PHRASING_KEYS = frozenset(
     {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
 )
 EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "note"})
+# Columns an expected record may name: what a rule decides about a figure, not where the
+# figure stands (doc, offsets, section), which an example cannot know.
+EXPECT_KEYS = frozenset(
+    {
+        "indicator",
+        "indicator_zh",
+        "kind",
+        "year",
+        "horizon",
+        "measure",
+        "value",
+        "value_max",
+        "unit",
+        "value_std",
+        "unit_std",
+        "bound",
+        "tier",
+        "estimated",
+        "scope",
+    }
+)
+# Files of the built-in rules folder that are not rule files (other modules read them).
+SPECIAL_FILES = frozenset({"lexicon.yaml", "units.yaml", "normalize.yaml", "structure.yaml"})
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    kind: str
+    expect: tuple[Mapping[str, Any], ...]
+    year: int
+    source: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -46,16 +103,10 @@ class Indicator:
     scopes: tuple[str, ...]
     core: bool
     source: str
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    kind: str
-    expect: tuple[Mapping[str, Any], ...]
-    year: int
-    source: str
-    line: int
+    line: int = 0
+    # Sentences that name the indicator and the records they give; required of an
+    # indicator a user adds, so that it arrives with its own proof.
+    examples: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,26 +172,79 @@ def _alternation(words: Iterable[str], escape: bool = True) -> str:
     return "(?:" + "|".join(regex.escape(w) if escape else w for w in items) + ")"
 
 
-def _line_of(text: str, needle: str) -> int:
-    """Best-effort 1-based line of a value in a YAML file (for FILE:LINE messages)."""
-    idx = text.find(needle)
-    return text.count("\n", 0, idx) + 1 if idx >= 0 else 1
+class _Map(dict[Any, Any]):
+    """A YAML mapping that knows its own line and its keys' lines (1-based)."""
+
+    def __init__(self, line: int = 1) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+        # Keys written twice: YAML keeps the last value silently, which hides a typo.
+        self.repeated: list[tuple[Any, int]] = []
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load`` that records where each mapping and key stands."""
+
+
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_Map]:
+    data = _Map(node.start_mark.line + 1)
+    yield data
+    data.update(loader.construct_mapping(node))
+    for key_node, _value in node.value:
+        # Already built by construct_mapping (the loader caches by node).
+        key = loader.construct_object(key_node)
+        line = key_node.start_mark.line + 1
+        if key in data.key_lines:
+            data.repeated.append((key, line))
+        data.key_lines[key] = line
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    """Line of a loaded mapping, or of one of its keys; 1 when unknown."""
+    if isinstance(node, _Map):
+        return node.key_lines.get(key, node.line) if key is not None else node.line
+    return 1
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """YAML text -> data (mappings carry their lines); RuleError(FILE, ..., LINE) on syntax."""
+    try:
+        # _Loader derives from SafeLoader: plain data only, never arbitrary objects.
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        # A problem found at the end of the stream is reported one line past the last.
+        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        line = min(mark.line + 1, last) if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context = getattr(err, "context", None)
+        context_mark = getattr(err, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 1 != line:
+            problem += f" ({context} at line {context_mark.line + 1})"
+        raise RuleError(source, f"YAML syntax error: {problem}", line) from None
+    except RecursionError:
+        raise RuleError(source, "YAML nests too deeply", None) from None
+
+
+def _read_rule_file(path: Path) -> tuple[bytes, str]:
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise RuleError(source, f"cannot read rule file: {err.strerror or err}") from None
+    try:
+        return data, data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise RuleError(source, "rule file is not UTF-8", line) from None
 
 
 def load_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise RuleError(str(path), f"cannot read rule file: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise RuleError(str(path), "rule file is not UTF-8") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise RuleError(str(path), f"YAML syntax error: {problem}", line) from None
+    return parse_yaml(_read_rule_file(path)[1], str(path))
 
 
 def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[str, str]:
@@ -185,253 +289,661 @@ def expand(pattern: str, placeholders: Mapping[str, str]) -> str:
     return str(regex.sub(r"\{([A-Z][A-Z0-9_]*)\}", sub, pattern))
 
 
-def _examples(raw: Any, source: str, text: str, rule_id: str) -> tuple[Example, ...]:
-    out = []
-    for ex in raw or []:
-        if not isinstance(ex, dict) or "text" not in ex:
-            raise RuleError(
-                source, f"rule {rule_id}: an example needs 'text'", _line_of(text, rule_id)
-            )
-        unknown = set(ex) - EXAMPLE_KEYS
-        if unknown:
-            raise RuleError(
-                source,
-                f"rule {rule_id}: unknown example key(s) {', '.join(sorted(unknown))}",
-                _line_of(text, str(ex["text"])),
-            )
-        kind = str(ex.get("kind", "result"))
-        if kind not in ("result", "target"):
-            raise RuleError(
-                source,
-                f"rule {rule_id}: example kind must be result or target",
-                _line_of(text, str(ex["text"])),
-            )
-        out.append(
-            Example(
-                text=str(ex["text"]),
-                kind=kind,
-                expect=tuple(dict(e) for e in ex.get("expect") or []),
-                year=int(ex.get("year", 2020)),
-                source=source,
-                line=_line_of(text, str(ex["text"])),
-            )
-        )
-    return tuple(out)
-
-
-def _rule_files(dirs: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for d in dirs:
-        if d.is_file():
-            files.append(d)
-            continue
-        if not d.is_dir():
-            raise RuleError(str(d), "no such rules folder")
-        files.extend(sorted(p for p in d.rglob("*.yaml") if p.is_file()))
-        files.extend(sorted(p for p in d.rglob("*.yml") if p.is_file()))
-    return files
-
-
-def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
-    """The built-in rules plus any user folders; raises RuleError with FILE:LINE."""
-    return _load(tuple(str(p) for p in extra_dirs))
-
-
-@functools.lru_cache(maxsize=8)
-def _load(extra: tuple[str, ...]) -> RuleSet:
-    builtin = rules_dir()
-    lexicon = load_yaml(builtin / "lexicon.yaml")
-    units = load_yaml(builtin / "units.yaml")
-    ph = _placeholders(lexicon, units)
-
-    indicators: dict[str, Indicator] = {}
-    aliases: list[Alias] = []
-    predicates: list[Phrasing] = []
-    clauses: list[Phrasing] = []
-    rule_ids: dict[str, str] = {}
-    sources: list[str] = []
-    groups_raw: list[tuple[str, str, dict[str, Any]]] = []
-
-    special = {"lexicon.yaml", "units.yaml", "normalize.yaml", "structure.yaml"}
-    files = [p for p in _rule_files([builtin]) if p.name not in special]
-    files += _rule_files([Path(e) for e in extra])
-    for path in files:
-        source = str(path)
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        data = load_yaml(path)
-        sources.append(source)
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            raise RuleError(
-                source, "a rule file holds a mapping with 'indicators', 'groups' or 'rules'", 1
-            )
-        unknown_top = set(data) - {"indicators", "groups", "rules"}
-        if unknown_top:
-            key = sorted(unknown_top)[0]
-            raise RuleError(source, f"unknown top-level key '{key}'", _line_of(text, f"{key}:"))
-        for raw in data.get("indicators") or []:
-            ind = _indicator(raw, source, text)
-            if ind.id in indicators:
-                raise RuleError(
-                    source,
-                    f"indicator id '{ind.id}' is already defined in {indicators[ind.id].source}",
-                    _line_of(text, f"id: {ind.id}"),
-                )
-            indicators[ind.id] = ind
-        for raw in data.get("groups") or []:
-            groups_raw.append((source, text, raw))
-        for raw in data.get("rules") or []:
-            rule = _phrasing(raw, source, text, ph)
-            if rule.id in rule_ids:
-                raise RuleError(
-                    source,
-                    f"rule id '{rule.id}' is already defined in {rule_ids[rule.id]}",
-                    rule.line,
-                )
-            rule_ids[rule.id] = source
-            (clauses if rule.indicator else predicates).append(rule)
-
-    for ind in indicators.values():
-        for a in ind.aliases:
-            aliases.append(Alias(a, (ind.id,)))
-    for source, text, raw in groups_raw:
-        if not isinstance(raw, dict) or not raw.get("members") or not raw.get("aliases"):
-            raise RuleError(
-                source, "a group needs 'aliases' and 'members'", _line_of(text, "groups:")
-            )
-        unknown = set(raw) - GROUP_KEYS
-        if unknown:
-            raise RuleError(
-                source,
-                f"unknown group key(s) {', '.join(sorted(unknown))}",
-                _line_of(text, "groups:"),
-            )
-        members = tuple(str(m) for m in raw["members"])
-        for m in members:
-            if m not in indicators:
-                raise RuleError(
-                    source, f"group member '{m}' is not a catalog indicator", _line_of(text, m)
-                )
-        for a in raw["aliases"]:
-            aliases.append(Alias(str(a), members))
-    for rule in clauses:
-        if rule.indicator not in indicators:
-            raise RuleError(
-                rule.source, f"rule {rule.id}: unknown indicator '{rule.indicator}'", rule.line
-            )
-
-    version = _version(files)
-    rs = RuleSet(indicators, aliases, lexicon, predicates, clauses, sources, version)
-    _compile(rs, ph)
-    return rs
-
-
-def _version(files: Sequence[Path]) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for p in sorted(files, key=lambda p: p.name):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
-
-
-def _indicator(raw: Any, source: str, text: str) -> Indicator:
-    if not isinstance(raw, dict) or "id" not in raw:
-        raise RuleError(source, "an indicator needs an 'id'", _line_of(text, "indicators:"))
-    ident = str(raw["id"])
-    line = _line_of(text, f"id: {ident}")
-    unknown = set(raw) - INDICATOR_KEYS
-    if unknown:
-        raise RuleError(
-            source, f"indicator {ident}: unknown key(s) {', '.join(sorted(unknown))}", line
-        )
-    if not regex.fullmatch(r"[a-z][a-z0-9_]*", ident):
-        raise RuleError(source, f"indicator id '{ident}' is not snake_case", line)
-    if "zh" not in raw:
-        raise RuleError(source, f"indicator {ident}: needs 'zh' (its Chinese name)", line)
-    measures = frozenset(str(m) for m in raw.get("measures") or [])
-    bad = measures - MEASURES
-    if not measures or bad:
-        raise RuleError(
-            source, f"indicator {ident}: measures must be some of {sorted(MEASURES)}", line
-        )
-    for key in ("amount", "percent"):
-        val = raw.get(key)
-        if val is not None and str(val) not in MEASURES:
-            raise RuleError(
-                source, f"indicator {ident}: {key} must be one of {sorted(MEASURES)}", line
-            )
-    aliases = tuple(str(a) for a in raw.get("aliases") or [])
-    for a in aliases:
-        try:
-            regex.compile(a)
-        except regex.error as err:
-            raise RuleError(
-                source, f"indicator {ident}: alias '{a}' does not compile: {err}", _line_of(text, a)
-            ) from None
-    return Indicator(
-        id=ident,
-        zh=str(raw["zh"]),
-        aliases=aliases,
-        measures=measures,
-        amount=str(raw["amount"]) if raw.get("amount") else None,
-        percent=str(raw["percent"]) if raw.get("percent") else None,
-        units=frozenset(str(u) for u in raw.get("units") or []),
-        scopes=tuple(str(s) for s in raw.get("scopes") or []),
-        core=bool(raw.get("core", False)),
-        source=source,
-    )
-
-
 # Named groups the engine reads from a match; a pattern without `values` (or `flat`)
 # can never yield a figure.
 NEEDED_GROUPS = {"growth": ("values", "dir"), "amount": ("values",), "flat": ("flat",)}
+_PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
-def _phrasing(raw: Any, source: str, text: str, ph: Mapping[str, str]) -> Phrasing:
-    if not isinstance(raw, dict) or "id" not in raw:
-        raise RuleError(source, "a rule needs an 'id'", _line_of(text, "rules:"))
-    ident = str(raw["id"])
-    line = _line_of(text, f"id: {ident}")
-    unknown = set(raw) - PHRASING_KEYS
-    if unknown:
-        raise RuleError(source, f"rule {ident}: unknown key(s) {', '.join(sorted(unknown))}", line)
-    if "pattern" not in raw:
-        raise RuleError(source, f"rule {ident}: needs a 'pattern'", line)
-    means = str(raw.get("means", "amount"))
-    if means not in MEANS:
-        raise RuleError(source, f"rule {ident}: means must be one of {sorted(MEANS)}", line)
-    pattern = str(raw["pattern"])
-    expanded = expand(pattern, ph)
+def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
+    """The built-in rules plus any user folders or files; raises the first RuleError."""
+    extra = tuple(str(p) for p in extra_dirs)
+    return _load(extra, _stamp(extra))
+
+
+def _stamp(extra: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    # Part of the cache key, so that a rule file edited within one process (a test, a
+    # notebook) is read again rather than served stale.
+    stamps = []
+    for p in _listing(rules_dir()) + [f for e in extra for f in _listing(Path(e))]:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        stamps.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(extra: tuple[str, ...], _key: tuple[tuple[str, int, int], ...]) -> RuleSet:
+    rs, problems = collect_rules([Path(e) for e in extra])
+    if problems:
+        raise problems[0]
+    assert rs is not None
+    return rs
+
+
+def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list[RuleError]]:
+    """Load the built-in rules plus ``extra_dirs`` and collect every problem.
+
+    Returns the rule set (None when nothing usable loaded; with problems, it lacks the
+    faulty items) and the problems in file order, then line order.
+    """
+    problems: list[RuleError] = []
+    builtin = rules_dir()
     try:
-        compiled = regex.compile(expanded)
-    except regex.error as err:
-        raise RuleError(
-            source, f"rule {ident}: pattern does not compile: {err}", _line_of(text, pattern[:20])
-        ) from None
-    for group in NEEDED_GROUPS[means]:
-        if group not in compiled.groupindex:
-            raise RuleError(
+        lexicon = load_yaml(builtin / "lexicon.yaml")
+        units = load_yaml(builtin / "units.yaml")
+        ph = _placeholders(lexicon, units)
+    except RuleError as err:
+        return None, [err]
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        return None, [RuleError(str(builtin / "lexicon.yaml"), f"lexicon does not load: {err!r}")]
+
+    builder = _Builder(ph, problems)
+    files = _rule_files(builtin, extra_dirs, problems)
+    for path, is_builtin in files:
+        builder.add_file(path, is_builtin)
+    built = builder.finish(lexicon)
+    rs: RuleSet | None = built
+    try:
+        _compile(built, ph)
+    except (regex.error, KeyError, TypeError, ValueError) as err:
+        problems.append(RuleError(str(builtin / "lexicon.yaml"), f"patterns do not compile: {err}"))
+        rs = None
+    order = {str(p): i for i, (p, _) in enumerate(files)}
+    problems.sort(key=lambda e: (order.get(e.path, -1), e.line or 0))
+    return rs, problems
+
+
+def check_rules(extra_dirs: Sequence[Path] = (), *, probe: bool = True) -> list[RuleError]:
+    """Every problem of the built-in rules plus ``extra_dirs``: schema, ids, examples'
+    form and, with ``probe``, patterns that backtrack catastrophically."""
+    rs, problems = collect_rules(extra_dirs)
+    if rs is not None and probe:
+        problems.extend(probe_patterns(rs))
+    return problems
+
+
+def _listing(d: Path) -> list[Path]:
+    if d.is_file():
+        return [d]
+    if not d.is_dir():
+        return []
+    found = sorted(p for p in d.rglob("*.yaml") if p.is_file())
+    return found + sorted(p for p in d.rglob("*.yml") if p.is_file())
+
+
+def _rule_files(
+    builtin: Path, extra: Sequence[Path], problems: list[RuleError]
+) -> list[tuple[Path, bool]]:
+    """(file, is built-in) in load order; a file named twice (or the built-in folder
+    given as a user folder) is read once."""
+    files: list[tuple[Path, bool]] = []
+    seen: set[Path] = set()
+    for p in _listing(builtin):
+        seen.add(p.resolve())
+        if p.name not in SPECIAL_FILES:
+            files.append((p, True))
+    for d in extra:
+        found = _listing(d)
+        if not d.exists():
+            problems.append(RuleError(str(d), "no such rules file or folder"))
+        elif not found:
+            problems.append(RuleError(str(d), "folder holds no *.yaml rule files"))
+        for p in found:
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                files.append((p, False))
+    return files
+
+
+def _where(source: str, line: int) -> str:
+    return f"{source}:{line}"
+
+
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _one_of(v: Any, allowed: Iterable[str]) -> bool:
+    # A YAML list or mapping is unhashable: `in` on a set would raise rather than answer.
+    return isinstance(v, str) and v in allowed
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _keys_problems(
+    raw: _Map | dict[Any, Any], allowed: frozenset[str], what: str
+) -> list[tuple[str, int]]:
+    out = []
+    unknown = [k for k in raw if k not in allowed]
+    if unknown:
+        names = ", ".join(f"'{k}'" for k in unknown)
+        out.append(
+            (
+                f"{what}: unknown key(s) {names} (allowed: {', '.join(sorted(allowed))})",
+                _line(raw, unknown[0]),
+            )
+        )
+    if isinstance(raw, _Map):
+        for key, line in raw.repeated:
+            out.append((f"{what}: key '{key}' is written twice; the last one wins", line))
+    return out
+
+
+class _Builder:
+    """Collects the items of the rule files, with every problem found on the way."""
+
+    def __init__(self, ph: Mapping[str, str], problems: list[RuleError]) -> None:
+        self.ph = ph
+        self.problems = problems
+        self.indicators: dict[str, Indicator] = {}
+        self.groups: list[tuple[str, Any]] = []
+        self.predicates: list[Phrasing] = []
+        self.clauses: list[Phrasing] = []
+        self.rule_where: dict[str, str] = {}
+        self.sources: list[str] = []
+        self.hashed: list[tuple[str, bytes]] = []
+        # (source, line, owner, indicator id) of each expected record, checked at the end
+        # when the whole catalog is known.
+        self.expected_ids: list[tuple[str, int, str, str]] = []
+        # Every id an indicator claims, valid or not, so that a faulty indicator is
+        # reported once rather than again by each rule and example that names it.
+        self.declared: set[str] = set()
+        # (alias, owner, source, line) in load order, for the duplicate check.
+        self.alias_claims: list[tuple[str, str, str, int]] = []
+        # (source, line, rule id, indicator id) of clause rules.
+        self.clause_refs: list[tuple[str, int, str, str]] = []
+
+    def problem(self, source: str, message: str, line: int | None) -> None:
+        self.problems.append(RuleError(source, message, line))
+
+    def add_file(self, path: Path, builtin: bool) -> None:
+        source = str(path)
+        try:
+            data_bytes, text = _read_rule_file(path)
+            data = parse_yaml(text, source)
+        except RuleError as err:
+            self.problems.append(err)
+            return
+        self.sources.append(source)
+        self.hashed.append((path.name, data_bytes))
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            self.problem(
+                source, "a rule file is a mapping with 'indicators', 'groups' or 'rules'", 1
+            )
+            return
+        for message, line in _keys_problems(data, frozenset(TOP_KEYS), "rule file"):
+            self.problem(source, message, line)
+        for key in TOP_KEYS:
+            items = data.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.problem(
+                    source, f"'{key}' must be a list (items start with '- ')", _line(data, key)
+                )
+                continue
+            for raw in items:
+                if key == "indicators":
+                    self._indicator(raw, source, builtin)
+                elif key == "groups":
+                    self.groups.append((source, raw))
+                else:
+                    self._rule(raw, source)
+
+    def _indicator(self, raw: Any, source: str, builtin: bool) -> None:
+        if not isinstance(raw, dict) or not _is_text(raw.get("id")):
+            self.problem(source, "an indicator needs an 'id'", _line(raw))
+            return
+        ident = str(raw["id"])
+        line = _line(raw)
+        what = f"indicator {ident}"
+        problems_before = len(self.problems)
+        for message, at in _keys_problems(raw, INDICATOR_KEYS, what):
+            self.problem(source, message, at)
+        if not regex.fullmatch(r"[a-z][a-z0-9_]*", ident):
+            self.problem(source, f"indicator id '{ident}' is not snake_case (a-z, 0-9, _)", line)
+        if ident in self.indicators:
+            other = self.indicators[ident]
+            self.problem(
                 source,
-                f"rule {ident}: pattern lacks the named group '{group}' that '{means}' needs",
+                f"indicator id '{ident}' is already defined in {_where(other.source, other.line)}",
                 line,
             )
-    examples = _examples(raw.get("examples"), source, text, ident)
-    if not examples:
-        raise RuleError(source, f"rule {ident}: needs at least one example", line)
-    return Phrasing(
-        id=ident,
-        means=means,
-        pattern=pattern,
-        compiled=compiled,
-        indicator=str(raw["indicator"]) if raw.get("indicator") else None,
-        unit_suffix=str(raw.get("unit_suffix", "")),
-        examples=examples,
-        source=source,
-        line=line,
-    )
+        if not _is_text(raw.get("zh")):
+            self.problem(source, f"{what}: needs 'zh' (its Chinese name)", line)
+        measures_raw = raw.get("measures")
+        measures = (
+            frozenset(str(m) for m in measures_raw)
+            if isinstance(measures_raw, list)
+            else frozenset()
+        )
+        if not measures or not measures <= MEASURES:
+            self.problem(
+                source,
+                f"{what}: 'measures' must be a list of some of {', '.join(sorted(MEASURES))}",
+                _line(raw, "measures"),
+            )
+        for key in ("amount", "percent"):
+            val = raw.get(key)
+            if val is None:
+                continue
+            if str(val) not in MEASURES:
+                self.problem(
+                    source,
+                    f"{what}: '{key}' must be one of {', '.join(sorted(MEASURES))}",
+                    _line(raw, key),
+                )
+            elif measures and str(val) not in measures:
+                # The engine drops a figure whose measure the indicator does not list.
+                self.problem(
+                    source, f"{what}: '{key}: {val}' is not among its measures", _line(raw, key)
+                )
+        aliases = self._aliases(raw, source, what, required=True)
+        self.declared.add(ident)
+        self.alias_claims.extend((a, what, source, _line(raw, "aliases")) for a in aliases)
+        units = self._text_list(raw, "units", source, what)
+        for u in units:
+            if _unit_std(u) is None:
+                self.problem(
+                    source, f"{what}: unit '{u}' is not in units.yaml", _line(raw, "units")
+                )
+        scopes = self._text_list(raw, "scopes", source, what)
+        if "core" in raw and not isinstance(raw["core"], bool):
+            self.problem(source, f"{what}: 'core' must be true or false", _line(raw, "core"))
+        before_examples = len(self.problems)
+        examples = self._examples(raw.get("examples"), source, what, _line(raw, "examples"))
+        if not builtin and not examples and len(self.problems) == before_examples:
+            self.problem(
+                source,
+                f"{what}: needs at least one example (a sentence that names it, and the records it gives)",
+                _line(raw, "examples"),
+            )
+        if len(self.problems) > problems_before or ident in self.indicators:
+            return
+        self.indicators[ident] = Indicator(
+            id=ident,
+            zh=str(raw["zh"]),
+            aliases=aliases,
+            measures=measures,
+            amount=str(raw["amount"]) if raw.get("amount") else None,
+            percent=str(raw["percent"]) if raw.get("percent") else None,
+            units=frozenset(units),
+            scopes=scopes,
+            core=bool(raw.get("core", False)),
+            source=source,
+            line=line,
+            examples=examples,
+        )
+
+    def _text_list(self, raw: Any, key: str, source: str, what: str) -> tuple[str, ...]:
+        val = raw.get(key)
+        if val is None:
+            return ()
+        if not isinstance(val, list) or not all(_is_text(v) for v in val):
+            self.problem(source, f"{what}: '{key}' must be a list of words", _line(raw, key))
+            return ()
+        return tuple(str(v) for v in val)
+
+    def _aliases(self, raw: Any, source: str, what: str, *, required: bool) -> tuple[str, ...]:
+        aliases = self._text_list(raw, "aliases", source, what)
+        if required and not aliases and isinstance(raw.get("aliases", []), list):
+            self.problem(source, f"{what}: needs 'aliases' (how reports name it)", _line(raw))
+        line = _line(raw, "aliases")
+        for a in aliases:
+            try:
+                compiled = regex.compile(a)
+            except regex.error as err:
+                self.problem(source, f"{what}: alias '{a}' does not compile: {err}", line)
+                continue
+            if compiled.groupindex:
+                # The engine names each alias's own group to learn which one matched.
+                self.problem(source, f"{what}: alias '{a}' must not hold named groups", line)
+            elif compiled.search("") is not None:
+                self.problem(source, f"{what}: alias '{a}' matches empty text", line)
+        return aliases
+
+    def _examples(self, raw: Any, source: str, owner: str, line: int) -> tuple[Example, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(source, f"{owner}: 'examples' must be a list", line)
+            return ()
+        out = []
+        for ex in raw:
+            example = self._example(ex, source, owner, line)
+            if example is not None:
+                out.append(example)
+        return tuple(out)
+
+    def _example(self, ex: Any, source: str, owner: str, at: int) -> Example | None:
+        if not isinstance(ex, dict):
+            self.problem(
+                source, f"{owner}: an example is a mapping with 'text', 'kind' and 'expect'", at
+            )
+            return None
+        line = _line(ex)
+        before = len(self.problems)
+        for message, where in _keys_problems(ex, EXAMPLE_KEYS, f"{owner}: example"):
+            self.problem(source, message, where)
+        text = ex.get("text")
+        if not _is_text(text):
+            self.problem(source, f"{owner}: an example needs 'text' (a sentence)", line)
+        kind = ex.get("kind", "result")
+        if not _one_of(kind, KINDS):
+            self.problem(
+                source, f"{owner}: example kind must be result or target", _line(ex, "kind")
+            )
+        year = ex.get("year", 2020)
+        if not isinstance(year, int) or isinstance(year, bool) or year not in YEARS:
+            self.problem(
+                source,
+                f"{owner}: example year must be a report year ({YEARS.start}-{YEARS.stop - 1})",
+                _line(ex, "year"),
+            )
+        expect = ex.get("expect")
+        if "expect" not in ex:
+            self.problem(
+                source, f"{owner}: an example needs 'expect' (the records; [] for none)", line
+            )
+        elif not isinstance(expect, list):
+            self.problem(
+                source, f"{owner}: 'expect' must be a list of records", _line(ex, "expect")
+            )
+        records = [
+            self._expected(e, source, owner, _line(ex, "expect"))
+            for e in (expect if isinstance(expect, list) else [])
+        ]
+        if len(self.problems) > before:
+            return None
+        return Example(
+            text=str(text),
+            kind=str(kind),
+            expect=tuple(r for r in records if r is not None),
+            year=int(year),
+            source=source,
+            line=line,
+        )
+
+    def _expected(self, e: Any, source: str, owner: str, at: int) -> dict[str, Any] | None:
+        if not isinstance(e, dict):
+            self.problem(source, f"{owner}: an expected record is a mapping of column: value", at)
+            return None
+        line = _line(e) if isinstance(e, _Map) else at
+        what = f"{owner}: expected record"
+        for message, where in _keys_problems(e, EXPECT_KEYS, what):
+            self.problem(source, message, where)
+
+        def bad(key: str, want: str) -> None:
+            self.problem(source, f"{what}: '{key}' must be {want}", line)
+
+        if not _is_text(e.get("indicator")):
+            self.problem(source, f"{what}: needs 'indicator' (a catalog id)", line)
+        else:
+            self.expected_ids.append((source, line, owner, str(e["indicator"])))
+        choices = {
+            "kind": frozenset(KINDS),
+            "measure": MEASURES,
+            "horizon": HORIZONS,
+            "bound": BOUNDS,
+        }
+        for key, allowed in choices.items():
+            if key in e and not _one_of(e[key], allowed):
+                bad(key, "one of " + ", ".join(sorted(allowed)))
+        if "tier" in e and e["tier"] is not None and not _one_of(e["tier"], TIERS):
+            bad("tier", "baseline, stretch or null")
+        for key in ("value", "value_std"):
+            if key in e and not _is_number(e[key]):
+                bad(key, "a number")
+        if "value_max" in e and e["value_max"] is not None and not _is_number(e["value_max"]):
+            bad("value_max", "a number or null")
+        if "year" in e and not (
+            isinstance(e["year"], int) and not isinstance(e["year"], bool) and e["year"] in YEARS
+        ):
+            bad("year", f"a year ({YEARS.start}-{YEARS.stop - 1})")
+        if "estimated" in e and not isinstance(e["estimated"], bool):
+            bad("estimated", "true or false")
+        for key in ("indicator_zh", "unit", "unit_std"):
+            if key in e and not isinstance(e[key], str):
+                bad(key, "text")
+        if "scope" in e and e["scope"] is not None and not isinstance(e["scope"], str):
+            bad("scope", "text or null")
+        return dict(e)
+
+    def _rule(self, raw: Any, source: str) -> None:
+        if not isinstance(raw, dict) or not _is_text(raw.get("id")):
+            self.problem(source, "a rule needs an 'id'", _line(raw))
+            return
+        ident = str(raw["id"])
+        line = _line(raw)
+        what = f"rule {ident}"
+        before = len(self.problems)
+        for message, at in _keys_problems(raw, PHRASING_KEYS, what):
+            self.problem(source, message, at)
+        if ident in self.rule_where:
+            self.problem(
+                source, f"rule id '{ident}' is already defined in {self.rule_where[ident]}", line
+            )
+        else:
+            self.rule_where[ident] = _where(source, line)
+        means = raw.get("means", "amount")
+        if not _one_of(means, MEANS):
+            self.problem(
+                source,
+                f"{what}: 'means' must be one of {', '.join(sorted(MEANS))}",
+                _line(raw, "means"),
+            )
+        indicator = raw.get("indicator")
+        if _is_text(indicator):
+            self.clause_refs.append((source, _line(raw, "indicator"), ident, str(indicator)))
+        if indicator is not None and not _is_text(indicator):
+            self.problem(
+                source, f"{what}: 'indicator' must be a catalog id", _line(raw, "indicator")
+            )
+        elif indicator is not None and means != "amount":
+            # A clause rule reads the amount before the indicator's name ("3.6万贫困人口").
+            self.problem(
+                source,
+                f"{what}: a rule with 'indicator' reads an amount; 'means' must be amount",
+                _line(raw, "means"),
+            )
+        suffix = raw.get("unit_suffix", "")
+        if not isinstance(suffix, str):
+            self.problem(source, f"{what}: 'unit_suffix' must be text", _line(raw, "unit_suffix"))
+        compiled = self._pattern(raw, source, what, str(means), clause=indicator is not None)
+        before_examples = len(self.problems)
+        examples = self._examples(raw.get("examples"), source, what, _line(raw, "examples"))
+        if not examples and len(self.problems) == before_examples:
+            self.problem(source, f"{what}: needs at least one example", _line(raw, "examples"))
+        if len(self.problems) > before or compiled is None:
+            return
+        rule = Phrasing(
+            id=ident,
+            means=str(means),
+            pattern=str(raw["pattern"]),
+            compiled=compiled,
+            indicator=str(indicator) if indicator is not None else None,
+            unit_suffix=str(suffix),
+            examples=examples,
+            source=source,
+            line=line,
+        )
+        (self.clauses if rule.indicator else self.predicates).append(rule)
+
+    def _pattern(
+        self, raw: Any, source: str, what: str, means: str, *, clause: bool
+    ) -> regex.Pattern[str] | None:
+        pattern = raw.get("pattern")
+        at = _line(raw, "pattern")
+        if not _is_text(pattern):
+            self.problem(source, f"{what}: needs a 'pattern' (a regular expression)", _line(raw))
+            return None
+        unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(pattern)} - set(self.ph))
+        if unknown:
+            known = ", ".join("{" + k + "}" for k in sorted(self.ph))
+            self.problem(
+                source,
+                f"{what}: unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)} (known: {known})",
+                at,
+            )
+            return None
+        try:
+            compiled = regex.compile(expand(pattern, self.ph))
+        except regex.error as err:
+            self.problem(source, f"{what}: pattern does not compile: {err}", at)
+            return None
+        for group in NEEDED_GROUPS.get(means, ()):
+            if group not in compiled.groupindex:
+                self.problem(
+                    source,
+                    f"{what}: pattern lacks the named group '{group}' that means '{means}' needs",
+                    at,
+                )
+        if not clause and "sep" not in compiled.groupindex:
+            # The engine reads a list item's start from `sep` after a name.
+            self.problem(
+                source,
+                f"{what}: a rule without 'indicator' follows a name and needs the named "
+                "group 'sep' (start the pattern with {SEP})",
+                at,
+            )
+        return compiled
+
+    def finish(self, lexicon: dict[str, Any]) -> RuleSet:
+        aliases = [Alias(a, (ind.id,)) for ind in self.indicators.values() for a in ind.aliases]
+        for source, raw in self.groups:
+            group = self._group(raw, source)
+            if group is not None:
+                aliases.extend(group.aliases)
+        owner_of: dict[str, str] = {}
+        for alias, owner, source, line in self.alias_claims:
+            if alias in owner_of:
+                # Equal aliases tie in the longest-first order; the later one never wins.
+                self.problem(
+                    source,
+                    f"{owner}: alias '{alias}' is already an alias of {owner_of[alias]}",
+                    line,
+                )
+            else:
+                owner_of[alias] = f"{owner} ({_where(source, line)})"
+        for source, line, rule_id, ident in self.clause_refs:
+            if ident not in self.declared:
+                self.problem(source, f"rule {rule_id}: unknown indicator '{ident}'", line)
+        for source, line, owner, ident in self.expected_ids:
+            if ident not in self.declared:
+                self.problem(
+                    source, f"{owner}: expected record names unknown indicator '{ident}'", line
+                )
+        clauses = [r for r in self.clauses if r.indicator in self.indicators]
+        return RuleSet(
+            self.indicators,
+            aliases,
+            lexicon,
+            self.predicates,
+            clauses,
+            self.sources,
+            self._version(),
+        )
+
+    def _group(self, raw: Any, source: str) -> _Group | None:
+        if not isinstance(raw, dict):
+            self.problem(source, "a group is a mapping with 'aliases' and 'members'", _line(raw))
+            return None
+        what = "group"
+        before = len(self.problems)
+        for message, at in _keys_problems(raw, GROUP_KEYS, what):
+            self.problem(source, message, at)
+        members = self._text_list(raw, "members", source, what)
+        if not members:
+            self.problem(source, "a group needs 'members' (catalog ids, in 分别 order)", _line(raw))
+        for m in members:
+            if m not in self.declared:
+                self.problem(
+                    source, f"group member '{m}' is not a catalog indicator", _line(raw, "members")
+                )
+        aliases = self._aliases(raw, source, what, required=True)
+        label = "group " + "+".join(members)
+        self.alias_claims.extend((a, label, source, _line(raw, "aliases")) for a in aliases)
+        if not all(m in self.indicators for m in members):
+            return None
+        if len(self.problems) > before:
+            return None
+        return _Group(tuple(Alias(a, members) for a in aliases))
+
+    def _version(self) -> str:
+        h = hashlib.sha256()
+        for name, data in sorted(self.hashed, key=lambda nd: nd[0]):
+            h.update(name.encode())
+            h.update(data)
+        return h.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class _Group:
+    aliases: tuple[Alias, ...]
+
+
+def _unit_std(unit: str) -> str | None:
+    from .numbers import unit_info
+
+    info = unit_info(unit)
+    return info.unit_std if info is not None else None
+
+
+# Inputs on which a backtracking pattern blows up: a run of what patterns repeat
+# (digits, numerals, figures, separators), then a break where the match fails, then the
+# words patterns end on. Without those words the regex engine sees that a required
+# literal is absent and gives up at once, so the probe would prove nothing.
+# 600 characters: an exponential pattern needs only dozens to run for years, while a
+# merely quadratic one (a \d+ retried from every start) stays fast at a sentence's length.
+_PROBE_RUNS = ("1" * 600, "一" * 600, "5%、" * 200, "，" * 600, "增长1.5%" * 100, "1.1." * 150)
+_PROBE_TAIL = (
+    "！X亿元万元元美元%个百分点万人人次人个户家项吨亩平方米公里千瓦时"
+    "增长下降提高减少达到超过突破以上以内左右持平力争预计年均累计"
+)
+_PROBES = tuple(run + _PROBE_TAIL for run in _PROBE_RUNS)
+PROBE_TIMEOUT_S = 0.5
+
+
+def probe_patterns(rs: RuleSet, timeout: float = PROBE_TIMEOUT_S) -> list[RuleError]:
+    """Rules and aliases that run longer than ``timeout`` on an adversarial probe, used the
+    way the engine uses them: extraction would time out and skip them on such text."""
+    problems: list[RuleError] = []
+    # (what, source, line, pattern, anchored): predicates are matched at the end of a
+    # name; clause rules and aliases are searched through the sentence.
+    checks: list[tuple[str, str, int, regex.Pattern[str], bool]] = [
+        (f"rule {r.id}", r.source, r.line, r.compiled, r.indicator is None)
+        for r in [*rs.predicates, *rs.clauses]
+    ]
+    for ind in rs.indicators.values():
+        for a in ind.aliases:
+            what = f"indicator {ind.id}: alias '{a}'"
+            checks.append((what, ind.source, ind.line, regex.compile(a), False))
+    for what, source, line, compiled, anchored in checks:
+        for probe in _PROBES:
+            try:
+                if anchored:
+                    compiled.match(probe, timeout=timeout)
+                else:
+                    for _ in compiled.finditer(probe, timeout=timeout):
+                        pass
+            except TimeoutError:
+                problems.append(
+                    RuleError(
+                        source,
+                        f"{what}: pattern ran over {timeout:g} s on a {len(probe)}-character "
+                        f"probe ('{probe[:12]}…'); extraction would time out and skip it",
+                        line,
+                    )
+                )
+                break
+    return problems
 
 
 def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:

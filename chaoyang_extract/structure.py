@@ -661,6 +661,9 @@ def _parent_depth(stack: Sequence[_Node]) -> int:
 def _merge(cuts: Sequence[tuple[int, str, str]], length: int) -> list[Section]:
     points: list[tuple[int, str, str]] = [(0, "", "preamble")]
     for start, path, period in cuts:
+        if start >= length:
+            # A heading cut on the text's last, empty line would make an empty section.
+            continue
         if start == points[-1][0]:
             points[-1] = (start, path, period)
         elif (path, period) != points[-1][1:]:

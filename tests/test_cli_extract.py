@@ -136,11 +136,18 @@ def test_overrides(tmp_path: Path) -> None:
     assert "report year not found" in out
     assert {r["year"] for r in read_rows(tmp_path / "plan.csv")} == {""}
 
-    code, out = run("extract", str(report), "-o", str(tmp_path), "--year", "2019", "--region", "某县")
+    code, out = run(
+        "extract", str(report), "-o", str(tmp_path), "--year", "2019", "--region", "某县"
+    )
     assert code == 0
     (row,) = read_rows(tmp_path / "plan.csv")
     assert (row["report_year"], row["year"], row["region"]) == ("2019", "2019", "某县")
-    assert (row["indicator"], row["kind"], row["value"], row["bound"]) == ("gdp", "target", "7.0", "approx")
+    assert (row["indicator"], row["kind"], row["value"], row["bound"]) == (
+        "gdp",
+        "target",
+        "7.0",
+        "approx",
+    )
 
 
 def test_help_explains_options() -> None:

@@ -1,0 +1,301 @@
+"""Speed of cyx, run by hand (not part of the test suite):
+
+    .venv/bin/python benchmarks/bench.py [FOLDER ...] [--docs 1000] [--chars 20000] [--jobs 2]
+
+Builds a corpus of --docs reports of --chars characters each from the sample report and
+the *.txt files of any FOLDER given, then prints:
+
+- extraction speed in one process after start-up (characters per second, time per
+  report), with the time spent in each stage;
+- documents per second, wall time and peak memory of ``cyx extract --jobs N`` over the
+  whole corpus (memory: the summed RSS, and PSS where Linux gives it, of cyx and its
+  workers, sampled every 100 ms);
+- the time of ``cyx --help``;
+
+and whether each meets the target of the issue that asked for it. ``--profile`` adds a
+pyinstrument profile of the in-process extraction (cProfile when pyinstrument is absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "chaoyang_2017.txt"
+
+TARGET_CHARS_PER_S = 2_000_000
+TARGET_CLI_S = 15.0
+TARGET_MEM_MB = 500.0
+TARGET_HELP_S = 0.3
+
+
+def build_corpus(sources: Sequence[str], docs: int, chars: int, folder: Path) -> list[Path]:
+    """``docs`` reports of exactly ``chars`` characters: each starts with a different source
+    report and goes on with the paragraphs of the next ones, so no two are alike."""
+    paragraphs = [[p for p in s.split("\n") if p.strip()] for s in sources]
+    paths = []
+    for i in range(docs):
+        parts: list[str] = []
+        size = 0
+        k = i
+        while size < chars:
+            for p in paragraphs[k % len(paragraphs)]:
+                parts.append(p)
+                size += len(p) + 1
+                if size >= chars:
+                    break
+            k += 1
+        text = "\n".join(parts)[:chars]
+        path = folder / f"report_{i:05d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def in_process(paths: Sequence[Path], n: int, profile: bool) -> float:
+    from chaoyang_extract.extract import extract_document
+    from chaoyang_extract.matching import match_text
+    from chaoyang_extract.normalize import normalize
+    from chaoyang_extract.reading import read_document
+    from chaoyang_extract.rules import load_rules
+    from chaoyang_extract.structure import analyze
+
+    t0 = time.perf_counter()
+    rs = load_rules()
+    texts = [read_document(p) for p in paths[:n]]
+    # Start-up: compiling the rules and each report year's structure patterns.
+    for t in texts[: min(len(texts), 20)]:
+        extract_document(rs, t, "warm")
+    startup = time.perf_counter() - t0
+
+    total = sum(len(t) for t in texts)
+    t0 = time.perf_counter()
+    for t in texts:
+        extract_document(rs, t, "doc")
+    elapsed = time.perf_counter() - t0
+    rate = total / elapsed
+    print(f"extraction, one process ({len(texts)} reports, {total:,} characters)")
+    print(f"  start-up (rules, first reports)   {startup:8.2f} s")
+    print(
+        f"  characters per second            {rate:12,.0f}   target >= {TARGET_CHARS_PER_S:,}  {_ok(rate >= TARGET_CHARS_PER_S)}"
+    )
+    print(f"  ms per {total // len(texts):,}-character report   {1000 * elapsed / len(texts):8.1f}")
+
+    # Stage shares, measured in the same loop as a full extraction of each report so that
+    # both see the same machine load; "records+rest" is what the stages leave over.
+    stages = dict.fromkeys(("normalize", "structure", "matching", "records+rest"), 0.0)
+    full = 0.0
+    for t in texts:
+        a = time.perf_counter()
+        norm = normalize(t)
+        b = time.perf_counter()
+        st = analyze(norm.text)
+        c = time.perf_counter()
+        match_text(rs, norm.text, st.region)
+        d = time.perf_counter()
+        extract_document(rs, t, "doc")
+        full += time.perf_counter() - d
+        stages["normalize"] += b - a
+        stages["structure"] += c - b
+        stages["matching"] += d - c
+    stages["records+rest"] = max(0.0, full - sum(stages.values()))
+    shares = ", ".join(f"{k} {100 * v / full:.0f}%" for k, v in stages.items())
+    print(f"  time by stage: {shares}")
+
+    if profile:
+        _profile(lambda: [extract_document(rs, t, "doc") for t in texts])
+    return rate
+
+
+def _profile(fn: Callable[[], object]) -> None:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        pr = cProfile.Profile()
+        pr.runcall(fn)
+        pstats.Stats(pr).sort_stats("tottime").print_stats(20)
+        return
+    prof = Profiler(interval=0.0005)
+    prof.start()
+    fn()
+    prof.stop()
+    print(prof.output_text(unicode=False, color=False))
+
+
+class TreeMemory:
+    """Peak summed RSS and PSS (MB) of a process and all its descendants, sampled."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_rss = 0.0
+        self.peak_pss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo.extend(children.get(p, []))
+        return out
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            rss = pss = 0.0
+            for p in self._tree():
+                try:
+                    rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+                    for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1]) * 1024
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.peak_rss = max(self.peak_rss, rss / 2**20)
+            self.peak_pss = max(self.peak_pss, pss / 2**20)
+            time.sleep(self.interval)
+
+
+def cyx_command() -> list[str]:
+    script = Path(sys.executable).parent / "cyx"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("cyx")
+    if found is None:
+        sys.exit("bench: cyx is not installed in this environment")
+    return [found]
+
+
+def cli_run(folder: Path, out: Path, docs: int, jobs: int) -> tuple[float, float]:
+    cmd = [*cyx_command(), "extract", str(folder), "--jobs", str(jobs), "-o", str(out), "-q"]
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(proc.pid) as mem:
+        _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err.strip()[-500:]}")
+    print(f"cyx extract --jobs {jobs} over {docs:,} reports")
+    print(f"  command                          {' '.join(cmd)}")
+    print(
+        f"  wall time                        {wall:8.2f} s   target < {TARGET_CLI_S:.0f} s  {_ok(wall < TARGET_CLI_S)}"
+    )
+    print(f"  documents per second             {docs / wall:8.1f}")
+    # Other work on the machine shows here: with the cores to itself, cyx keeps about
+    # --jobs of them busy.
+    print(
+        f"  CPU time, all processes          {cpu:8.2f} s   ({cpu / wall:.2f} cores busy; load average before {load:.2f})"
+    )
+    peak = mem.peak_pss or mem.peak_rss
+    print(
+        f"  peak memory (all processes)      {mem.peak_rss:8.0f} MB RSS, {mem.peak_pss:.0f} MB PSS   "
+        f"target < {TARGET_MEM_MB:.0f} MB  {_ok(peak < TARGET_MEM_MB)}"
+    )
+    return wall, peak
+
+
+def help_time(runs: int = 7) -> float:
+    cmd = [*cyx_command(), "--help"]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    print(
+        f"cyx --help (median of {runs})          {med:8.3f} s   target < {TARGET_HELP_S} s  {_ok(med < TARGET_HELP_S)}"
+    )
+    return med
+
+
+def _ok(flag: bool) -> str:
+    return "ok" if flag else "MISSED"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "folders", nargs="*", type=Path, help="more reports (*.txt) to build the corpus from"
+    )
+    ap.add_argument("--docs", type=int, default=1000, help="reports in the corpus (default 1000)")
+    ap.add_argument(
+        "--chars", type=int, default=20_000, help="characters per report (default 20000)"
+    )
+    ap.add_argument("--jobs", type=int, default=2, help="--jobs for the CLI run (default 2)")
+    ap.add_argument(
+        "--in-process", type=int, default=100, help="reports for the one-process measurement"
+    )
+    ap.add_argument("--profile", action="store_true", help="profile the one-process extraction")
+    args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    from chaoyang_extract.reading import read_document
+
+    sources = [read_document(SAMPLE)]
+    for folder in args.folders:
+        sources += [read_document(p) for p in sorted(folder.rglob("*.txt"))]
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus from {len(sources)} source report(s)"
+    )
+    with tempfile.TemporaryDirectory(prefix="cyx-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        paths = build_corpus(sources, args.docs, args.chars, corpus)
+        print(f"built {len(paths):,} reports of {args.chars:,} characters in {corpus}\n")
+        rate = in_process(paths, min(args.in_process, len(paths)), args.profile)
+        print()
+        wall, peak = cli_run(corpus, Path(tmp) / "out", len(paths), args.jobs)
+        print()
+        hel = help_time()
+    ok = (
+        rate >= TARGET_CHARS_PER_S
+        and wall < TARGET_CLI_S
+        and peak < TARGET_MEM_MB
+        and hel < TARGET_HELP_S
+    )
+    print("\nall targets met" if ok else "\nsome targets missed")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

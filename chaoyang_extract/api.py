@@ -1,0 +1,79 @@
+"""The Python API: report text or files in, the records table as a pandas DataFrame out.
+
+    >>> from chaoyang_extract import extract_paths, extract_text
+    >>> df = extract_text("2017年主要预期目标：地区生产总值增长6.5%左右。", year=2017)
+    >>> df[["indicator", "kind", "measure", "bound"]].iloc[0].tolist(), float(df["value"][0])
+    (['gdp', 'target', 'growth', 'approx'], 6.5)
+
+The columns and dtypes are those of spec/OUTPUT.md (nullable pandas dtypes for the Arrow
+types: ``string``, ``Int16``, ``Int32``, ``float64``, ``boolean``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from . import batch
+from .errors import InputError
+from .extract import extract_document
+from .rules import RuleSet, load_rules
+from .table import to_frame
+
+PathLike = str | Path
+
+
+def _rules(rules: Iterable[PathLike]) -> RuleSet:
+    return load_rules([Path(r) for r in rules])
+
+
+def extract_text(
+    text: str,
+    doc: str = "-",
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    rules: Iterable[PathLike] = (),
+) -> pd.DataFrame:
+    """The figures of one report's text; ``doc`` fills the ``doc`` column.
+
+    ``year`` and ``region`` override what the text says, as ``--year``/``--region`` do;
+    ``rules`` adds rule folders or files to the built-in ones (RuleError if one is bad).
+    """
+    res = extract_document(_rules(rules), text, doc, year=year, region=region)
+    return to_frame(res.records)
+
+
+def extract_paths(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    rules: Iterable[PathLike] = (),
+    jobs: int | None = 1,
+    errors: Literal["raise", "warn"] = "raise",
+) -> pd.DataFrame:
+    """The figures of report files, folders (every ``*.txt`` below) or glob patterns, as one
+    table in input order, like ``cyx extract``.
+
+    ``jobs`` spreads the documents over processes (None: the CPU count); the table does
+    not depend on it. A path that cannot be read raises InputError after the others are
+    extracted, or with ``errors="warn"`` becomes a warning and gives no rows.
+    """
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    labels = [str(p) for p in items]
+    if batch.STDIN in labels:
+        raise ValueError("extract_paths reads files; pass stdin's text to extract_text")
+    rs = _rules(rules)
+    sources, failures = batch.collect(labels)
+    opts = batch.Options(tuple(str(r) for r in rules), year, region)
+    run = batch.run_batch(rs, sources, failures, opts, jobs=jobs or batch.default_jobs())
+    for f in run.failures:
+        if errors == "raise":
+            raise InputError(f.path, f.reason)
+        warnings.warn(f"{f.path}: {f.reason}", stacklevel=2)
+    return to_frame(run.records)
