@@ -133,9 +133,16 @@ def match_sentence(
     multi_at = [s + m.start() for m in rs.multi_cue_re.finditer(sent)]
     hits: list[Hit] = []
     mentions = _mentions(rs, text, s, e, region)
+    chain: tuple[str, ...] = ()
+    chain_end: int | None = None
     for i, men in enumerate(mentions):
         limit = mentions[i + 1].start if i + 1 < len(mentions) else e
-        hits.extend(_predicate(rs, text, men, limit, s, est_at, multi_at, skip))
+        # Subjects that each have figures and are then given a shared 分别 list.
+        linked = chain_end is not None and rs.subject_chain_re.fullmatch(text, chain_end, men.start)
+        chain = chain + men.members if linked else men.members
+        found, end = _predicate(rs, text, men, limit, s, est_at, multi_at, skip, chain)
+        hits.extend(found)
+        chain_end = end if found else None
     for rule in rs.clauses:
         if rule.id in skip:
             continue
@@ -214,9 +221,12 @@ def _predicate(
     est_at: int | None,
     multi_at: list[int],
     skip: frozenset[str],
-) -> list[Hit]:
+    chain: tuple[str, ...] = (),
+) -> tuple[list[Hit], int]:
+    """The hits of one mention's predicate and where the predicate ends."""
     hits: list[Hit] = []
     pos = men.end
+    cumulative = bool(rs.cumulative_lead_re.search(men.lead))
     prev_measure: str | None = None
     prev_sign = 1
     first = True
@@ -244,7 +254,7 @@ def _predicate(
         year = years[-1] if years else men.year
         item_text = m.group(0)
         own = text[men.end : m.end()] if qstart == men.start else item_text
-        multi_item = bool(rs.multi_filler_re.search(own))
+        multi_item = cumulative or bool(rs.multi_filler_re.search(own))
         multi_context = any(p < m.start() for p in multi_at)
         estimated = est_at is not None and est_at < m.start()
         stretch_word = m.groupdict().get("stretch")
@@ -296,6 +306,16 @@ def _predicate(
             rs, m.groupdict().get("pre"), m.groupdict().get("post"), negative, vals.is_range
         )
         members = men.members
+        if (
+            len(chain) > len(members)
+            and len(vals.nums) == len(chain)
+            and rs.respectively_re.search(item_text)
+        ):
+            members = chain
+            measure_for = {
+                ind_id: _measure(rs, rs.indicators[ind_id], rule.means, vals.units[-1], False)
+                for ind_id in members
+            }
         if len(vals.nums) == len(members) and not vals.is_range:
             pairs = list(zip(members, vals.nums, vals.units, strict=True))
             vmax: list[float | None] = [None] * len(pairs)
@@ -337,7 +357,7 @@ def _predicate(
             prev_sign = sign
         if not emitted and rule.means == "growth":
             prev_measure, prev_sign = "growth", sign
-    return hits
+    return hits, (hits[-1].end if hits else pos)
 
 
 def _measure(

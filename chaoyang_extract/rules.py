@@ -154,6 +154,9 @@ class RuleSet:
     values_re: regex.Pattern[str] = field(init=False)
     multi_cue_re: regex.Pattern[str] = field(init=False)
     multi_filler_re: regex.Pattern[str] = field(init=False)
+    cumulative_lead_re: regex.Pattern[str] = field(init=False)
+    respectively_re: regex.Pattern[str] = field(init=False)
+    subject_chain_re: regex.Pattern[str] = field(init=False)
     result_cue_re: regex.Pattern[str] = field(init=False)
     target_cue_re: regex.Pattern[str] = field(init=False)
     estimate_re: regex.Pattern[str] = field(init=False)
@@ -170,6 +173,12 @@ class RuleSet:
 def _alternation(words: Iterable[str], escape: bool = True) -> str:
     items = sorted(set(words), key=len, reverse=True)
     return "(?:" + "|".join(regex.escape(w) if escape else w for w in items) + ")"
+
+
+def _words_or_never(words: Iterable[str] | None) -> str:
+    # An optional lexicon list left empty turns its feature off (an empty alternation
+    # would match everywhere).
+    return _alternation(words) if words else "(?!)"
 
 
 class _Map(dict[Any, Any]):
@@ -968,6 +977,9 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.values_re = regex.compile(f"(?P<num>{num})(?P<unit>{unit})?(?P<sep>{ph['VALSEP']})?")
     rs.multi_cue_re = regex.compile("|".join(str(c) for c in lex["multi_year_cues"]))
     rs.multi_filler_re = regex.compile(_alternation(lex["multi_year_fillers"]))
+    rs.cumulative_lead_re = regex.compile(_words_or_never(lex.get("cumulative_leads")))
+    rs.respectively_re = regex.compile(_words_or_never(lex.get("respectively_words")))
+    rs.subject_chain_re = regex.compile(str(lex.get("subject_chain") or "(?!)"))
     rs.result_cue_re = regex.compile(_alternation(lex["result_cues"]))
     rs.target_cue_re = regex.compile(_alternation(lex["target_cues"]))
     rs.estimate_re = regex.compile(_alternation(lex["estimate_words"]))

@@ -99,9 +99,11 @@ class _Rules:
     max_title: int
     max_unnumbered: int
     prefix: regex.Pattern[str]
+    suffix: regex.Pattern[str]
     forbidden: regex.Pattern[str]
     numbering: regex.Pattern[str]  # one named group per numbering style
     end_lines: regex.Pattern[str]
+    restart_lines: regex.Pattern[str]
     raw: Mapping[str, Any]
 
 
@@ -211,10 +213,20 @@ def _rules() -> _Rules:
             max_title=int(heads["max_title"]),
             max_unnumbered=int(heads["max_unnumbered"]),
             prefix=_compile(_expand(str(heads["prefix"]), fixed, where), where),
+            suffix=_compile(_expand(str(heads.get("suffix") or "(?!)"), fixed, where), where),
             forbidden=_compile(_expand(str(heads["forbidden"]), fixed, where), where),
             numbering=_numbering(heads["numbering"], fixed, where),
             end_lines=_compile(
                 "^(?:" + _alternation(_expand(p, fixed, where) for p in heads["end_lines"]) + ")$",
+                where,
+            ),
+            restart_lines=_compile(
+                "^(?:"
+                + (
+                    _alternation(_expand(p, fixed, where) for p in heads.get("restart_lines") or [])
+                    or "(?!)"
+                )
+                + ")",
                 where,
             ),
             raw=data,
@@ -457,6 +469,9 @@ class _Heading:
     cues: _Cues
 
 
+_RESTART = _Heading("restart", "", _Cues((), (), False))
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
@@ -472,6 +487,7 @@ def _find_heading(line: str, rules: _Rules, yr: _YearRules) -> tuple[str, str] |
         return None
     if rules.prefix.match(s):
         s = rules.prefix.sub("", s, count=1).strip()
+    s = rules.suffix.sub("", s).strip()
     m = rules.numbering.match(s)
     if m is not None:
         cut = _TITLE_END.search(s)
@@ -591,13 +607,16 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
     min_len = _min_paragraph()
     found: list[tuple[int, int, _Heading | None]] = []
     for start, end in _line_spans(text):
+        if rules.restart_lines.match(text[start:end].strip()):
+            found.append((start, end, _RESTART))
+            continue
         hit = _find_heading(text[start:end], rules, yr)
         if hit is None:
             found.append((start, end, None))
         else:
             style, title = hit
             found.append((start, end, _Heading(style, title, _classify(title, yr))))
-    top = _top_style([h for _, _, h in found if h is not None])
+    top = _top_style([h for _, _, h in found if h is not None and h is not _RESTART])
 
     styles: dict[str, int] = {}
     stack: list[_Node] = []
@@ -607,6 +626,13 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
     current = "preamble"
 
     for start, end, h in found:
+        if h is _RESTART:
+            # A news write-up after headline bullets: its text belongs to no heading above.
+            stack.clear()
+            last_top = None
+            root.period = current = "preamble"
+            cuts.append((start, "", current))
+            h = None
         if h is None:
             node = stack[-1] if stack else root
             line = text[start:end].strip()
