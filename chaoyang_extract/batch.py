@@ -178,7 +178,7 @@ def extract_source(
     rs: RuleSet, source: Source, opts: Options, data: bytes | None = None
 ) -> Outcome:
     """Read and extract one document; every problem becomes the outcome's one-line error."""
-    from .extract import extract_document
+    from .extract import DocResult, extract_document
     from .reading import decode_bytes, read_document
 
     out = Outcome(source)
@@ -192,7 +192,10 @@ def extract_source(
         out.error = e.message
         return out
     if not text.strip():
+        # Nothing to analyse: one warning, not also "report year / region not found".
         out.warnings.append("empty file, no figures")
+        out.result = DocResult(source.doc, [], opts.year, opts.region)
+        return out
     try:
         res = extract_document(rs, text, source.doc, year=opts.year, region=opts.region)
     except Exception as e:  # noqa: BLE001 - one odd report must not stop a batch of thousands

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1  # --require unmet; `rules check` / `rules test` found problems
 EXIT_USAGE = 2  # click's own code for a bad command line
-EXIT_INPUT = 3  # one or more inputs could not be read; the others were still written
+EXIT_INPUT = 3  # an input could not be read or extracted; the others were still written
 EXIT_RULES = 4  # a rule file did not load
 EXIT_OUTPUT = 5  # the table could not be written
 
@@ -58,7 +58,8 @@ def main() -> None:
       0  all inputs extracted (an empty input is a warning, not an error)
       1  a check failed (--require unmet, `rules check` or `rules test` problems)
       2  bad command line
-      3  one or more inputs could not be read (the others were still written)
+      3  one or more inputs could not be read or extracted (the others were
+         still written; with none left, no table is written)
       4  a rule file did not load
       5  the table could not be written
     """
@@ -242,18 +243,22 @@ def extract(
                 f"warning: {undated} row(s) have no report year; they are in "
                 "report_year=__HIVE_DEFAULT_PARTITION__, which readers take as null (give --year to place them)"
             )
-    written, output_failed = _write_tables(
-        records,
-        out_dir,
-        name,
-        chosen,
-        rs,
-        wide=wide,
-        partition=partition,
-        inputs=[s.label for s in sources],
-        options=[(k, str(v)) for k, v in (("year", year), ("region", region)) if v is not None]
-        + [("rules", str(p)) for p in rules_dirs],
-    )
+    written: list[str] = []
+    output_failed = False
+    # With nothing read, an empty table would only overwrite the last good one.
+    if run.results or not run.failures:
+        written, output_failed = _write_tables(
+            records,
+            out_dir,
+            name,
+            chosen,
+            rs,
+            wide=wide,
+            partition=partition,
+            inputs=[s.label for s in sources],
+            options=[(k, str(v)) for k, v in (("year", year), ("region", region)) if v is not None]
+            + [("rules", str(p)) for p in rules_dirs],
+        )
 
     unmet = batch.unmet(requirements, run)
     for o, lacks in unmet:
@@ -357,8 +362,14 @@ def _summary(run: Run, written: Sequence[str]) -> None:
     if empty:
         more = f" … and {len(empty) - _SUMMARY_DOCS} more" if len(empty) > _SUMMARY_DOCS else ""
         echo(f"  without rows: {', '.join(empty[:_SUMMARY_DOCS])}{more}")
+    for f in run.failures[:_SUMMARY_DOCS]:
+        echo(f"  failed: {f.path}: {f.reason}")
+    if len(run.failures) > _SUMMARY_DOCS:
+        echo(f"  … and {len(run.failures) - _SUMMARY_DOCS} more failures (listed above)")
     for p in written:
         echo(f"wrote {p}" if p != "-" else "wrote the table to stdout")
+    if run.failures and not results:
+        echo("no table written: no input could be read")
 
 
 def run() -> None:
@@ -368,10 +379,6 @@ def run() -> None:
     except CyxError as e:
         _err(str(e))
         sys.exit(e.exit_code)
-
-
-if __name__ == "__main__":
-    run()
 
 
 def _register_subcommands() -> None:
@@ -384,3 +391,7 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+
+if __name__ == "__main__":
+    run()

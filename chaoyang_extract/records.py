@@ -57,6 +57,11 @@ _PLAN_RE = regex.compile(r"十([一二三四五六七])五")
 _PLAN_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
 _BY_YEAR_RE = regex.compile(r"(?:到|至|在)(20\d\d)年")
 # The most precise statement of a figure wins: eq over approx over a bound.
+# The furthest a report plans ahead: 2035 visions in a 2021 report, 2049 centennial goals
+# are not figures a panel wants, and a later "year" is noise.
+_MAX_PLAN_YEARS = 35
+_LAST_PLAN_YEAR = 2100
+
 _BOUND_RANK = {"eq": 0, "approx": 1, "range": 1, "ge": 2, "le": 2}
 
 
@@ -79,8 +84,10 @@ def place(
             return Placement("result", hit.year, "annual")
         if hit.year == y and period.startswith("plan") and not hit.multi_item:
             return Placement("target", y, "annual")
-        if hit.year > y:
+        if y < hit.year <= min(y + _MAX_PLAN_YEARS, _LAST_PLAN_YEAR):
             return Placement("target", hit.year, "multi_year")
+        # Any other year (2013 in a 2017 report, 9999 from a garbled page) is not one
+        # this report gives figures for.
         return None
     if period in ("preamble", "other"):
         if rs.result_cue_re.search(sentence):

@@ -111,11 +111,6 @@ def test_empty_or_blank_file_is_a_warning_and_zero_rows(tmp_path: Path, content:
     assert pq.read_table(out / "blank.parquet").num_rows == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an empty file also gets the structure's 'report year / region / headings not "
-    "found' warnings: batch.extract_source should not analyse a blank text (issue-4 report)",
-)
 def test_empty_file_gets_exactly_one_line(tmp_path: Path) -> None:
     path = tmp_path / "blank.txt"
     path.write_bytes(b"")
@@ -202,11 +197,14 @@ def test_good_inputs_are_still_extracted_and_written(tmp_path: Path) -> None:
     assert pq.read_table(out / "records.parquet").num_rows == len(table)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when no input could be read, cli.extract still writes an empty table over the "
-    "last good one (issue-4 report)",
-)
+def test_the_summary_lists_each_failure_with_its_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.txt"
+    result = cyx("extract", str(SAMPLE), str(missing), "-o", str(tmp_path / "out"))
+    assert result.exit_code == EXIT_INPUT
+    assert f"  failed: {missing}: no such file or folder" in error_lines(result)
+    assert (tmp_path / "out" / "records.csv").exists()
+
+
 def test_a_run_where_every_input_fails_keeps_the_old_table(tmp_path: Path) -> None:
     report = tmp_path / "report.txt"
     shutil.copy(SAMPLE, report)

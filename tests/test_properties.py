@@ -138,11 +138,6 @@ def test_huge_numbers_never_become_infinite() -> None:
     assert_sound(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records.place takes any explicit year after Y as a target year, 9999 included "
-    "(see the issue-4 report)",
-)
 def test_an_absurd_explicit_year_gives_no_row() -> None:
     text = "朝阳市2017年政府工作报告\n一、2016年工作回顾\n9999年地区生产总值达到780亿元。\n"
     assert_sound(text)
