@@ -178,7 +178,7 @@ def build_records(
                 if placed.kind == "target"
                 else None,
                 estimated=hit.estimated and placed.kind == "result",
-                scope=hit.scope,
+                scope=_scope(rs, hit.scope),
                 quote=original[start:end],
                 start=start,
                 end=end,
@@ -188,6 +188,14 @@ def build_records(
             )
         )
     return dedupe(out)
+
+
+def _scope(rs: RuleSet, written: str | None) -> str | None:
+    # 省定贫困村 is a 省级 one: the column holds one name per level.
+    if not written:
+        return None
+    names: dict[str, str] = rs.lexicon.get("scope_names") or {}
+    return names.get(written, written)
 
 
 def _sentence_end(rs: RuleSet, text: str, pos: int) -> int:
