@@ -529,7 +529,9 @@ def _resolve(cues: _Cues, allowed: frozenset[str], use_generic: bool) -> _Node |
         families = families | _family(p)
     # A part that names two periods is split by its paragraphs, and a paragraph's period
     # holds until the next says otherwise (the five-year plan first, then this year's).
-    sticky = len(named) > 1
+    # So does a five-year review: once a paragraph turns to last year ("2016年，全县…"),
+    # the thematic paragraphs after it go on about last year until a five-year cue.
+    sticky = len(named) > 1 or named == ["review_multi"]
     # The annual review wins over a five-year review named beside it; plans stay mixed.
     if "review" in named:
         named = [p for p in named if p != "review_multi"]
