@@ -7,7 +7,7 @@ and, for each of its characters, the offset of the input character it came from.
 Three passes, each cheap on a long report:
 
 1. one-for-one character changes (full-width forms, punctuation, traditional to
-   simplified), which leave every offset where it was;
+   simplified), which leave every offset where it was, made block by block;
 2. one regular-expression pass for edits that delete or replace runs (line ends,
    spaces, romanised readings, junk tokens, ";;" quotes, thousands separators, dashes);
 3. a line pass that joins hard-wrapped lines and drops blank ones.
@@ -20,7 +20,7 @@ import functools
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -264,9 +264,56 @@ def _char_table(extra: dict[str, str]) -> dict[int, str]:
 
 # --- pass 1: one-for-one changes ------------------------------------------------------
 
+# Pass 1 runs over blocks of about this many characters, each ending at a line break.
+# OpenCC copies its whole input to UTF-8 and keeps a segment list for it: on a 50 MB
+# report, converting the text in one piece costs more memory than the text itself.
+_BLOCK = 1 << 20
 
-def _to_simplified(text: str) -> str:
-    """OpenCC t2s, kept one-for-one so that offsets still line up.
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive blocks of ``text``, each but the last ending with "\n".
+
+    Cutting only at "\n" keeps the result that of one whole-text pass: no OpenCC phrase
+    and no character mapping spans a line break, and ``_to_simplified`` judges lines
+    split at "\n", so no line is ever judged in two parts.
+    """
+    size = len(text)
+    start = 0
+    while start < size:
+        cut = text.find("\n", start + _BLOCK)
+        end = size if cut < 0 else cut + 1
+        yield start, end
+        start = end
+
+
+def _one_for_one(original: str, rules: _Rules) -> str:
+    """Pass 1 over ``original``, block by block; ``original`` itself when nothing changes."""
+    simple_blocks: list[str | None] = []  # None: the block is unchanged
+    per_line = True
+    for start, end in _blocks(original):
+        block = original[start:end]
+        mapped = rules.mapped.sub(lambda m: m.group().translate(rules.table), block)
+        simple = _to_simplified(mapped)
+        if simple is None:
+            # A block whose line count changed: the whole text falls back to one
+            # character at a time, as a single pass over it would have done.
+            per_line = False
+            break
+        simple_blocks.append(None if simple == block else simple)
+    if not per_line:
+        mapped_text = rules.mapped.sub(lambda m: m.group().translate(rules.table), original)
+        return "\n".join(_per_char(line) for line in mapped_text.split("\n"))
+    if all(block is None for block in simple_blocks):
+        return original
+    return "".join(
+        original[start:end] if simple is None else simple
+        for (start, end), simple in zip(_blocks(original), simple_blocks, strict=True)
+    )
+
+
+def _to_simplified(text: str) -> str | None:
+    """OpenCC t2s, kept one-for-one so that offsets still line up; None if OpenCC changed
+    the number of lines (the caller then converts the whole text character by character).
 
     OpenCC works on phrases, and a phrase may in principle change length; a line whose
     length changes is converted character by character instead, and a character whose
@@ -278,12 +325,12 @@ def _to_simplified(text: str) -> str:
         return text
     src_lines = text.split("\n")
     dst_lines = converted.split("\n")
-    if len(src_lines) == len(dst_lines):
-        if all(len(s) == len(d) for s, d in zip(src_lines, dst_lines, strict=True)):
-            return converted
-        pairs = zip(src_lines, dst_lines, strict=True)
-        return "\n".join(d if len(s) == len(d) else _per_char(s) for s, d in pairs)
-    return "\n".join(_per_char(line) for line in src_lines)
+    if len(src_lines) != len(dst_lines):
+        return None
+    if all(len(s) == len(d) for s, d in zip(src_lines, dst_lines, strict=True)):
+        return converted
+    pairs = zip(src_lines, dst_lines, strict=True)
+    return "\n".join(d if len(s) == len(d) else _per_char(s) for s, d in pairs)
 
 
 def _per_char(line: str) -> str:
@@ -298,25 +345,58 @@ def _per_char(line: str) -> str:
 # --- pass 2: edits that delete or replace runs ------------------------------------------
 
 
-def _edit(text: str, rules: _Rules) -> tuple[str, array[int]]:
-    edits = _edit_list(text, rules)
+def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with every (start, end) run of ``edits`` replaced."""
     if not edits:
-        return text, _identity(len(text))[: len(text)]
-    identity = _identity(len(text))
+        return text
     pieces: list[str] = []
-    origin: array[int] = array("i")
     pos = 0
     for start, end, replacement in edits:
         if start > pos:
             pieces.append(text[pos:start])
-            origin += identity[pos:start]
         if replacement:
             pieces.append(replacement)
-            origin += array("i", (start,)) * len(replacement)
         pos = end
     pieces.append(text[pos:])
-    origin += identity[pos : len(text)]
-    return "".join(pieces), origin
+    return "".join(pieces)
+
+
+def _edited_origin(edits: list[tuple[int, int, str]], length: int) -> array[int]:
+    """The origin map of the edited text (``length`` characters), built in place once.
+
+    Between edits the map counts up by one; each replacement character maps to the start
+    of the run it replaces.  So the map is the running sum of its steps, which are 1 but
+    at the few places an edit moves it: numpy works those out for all edits at once, and
+    sums the steps in place, in the array that is returned, so the map is never copied
+    and no Python int is made per entry.
+    """
+    origin = array("i", [0]) * length
+    if not length:
+        return origin
+    # Deferred: numpy costs about 0.1 s to import, and `cyx --help` never gets here.
+    import numpy as np
+
+    steps = np.frombuffer(origin, dtype=np.intc)  # a view: writes go to `origin`
+    steps.fill(1)
+    steps[0] = 0
+    if edits:
+        starts, ends, replacements = zip(*edits, strict=True)
+        start = np.array(starts, dtype=np.intp)
+        end = np.array(ends, dtype=np.intp)
+        size = np.fromiter(map(len, replacements), dtype=np.intp, count=len(edits))
+        # The character after each run maps to its `end`, not one past the character
+        # before it; where two edits touch, np.add.at adds both changes.
+        after = end - np.cumsum(end - start - size)  # where that character lands
+        change = end - start - (size > 0)
+        moved = (after < length) & (change != 0)
+        np.add.at(steps, after[moved], change[moved].astype(np.intc))
+        # Every character of a replacement maps to its `start`: steps of 0 after the
+        # first (a rare case: entities that stand for two characters).
+        for i in np.flatnonzero(size > 1).tolist():
+            steps[after[i] - size[i] + 1 : after[i]] -= 1
+    np.cumsum(steps, dtype=np.intc, out=steps)
+    del steps  # release the view, so that the array may be resized later
+    return origin
 
 
 def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
@@ -329,9 +409,13 @@ def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
         first = text[start]
         replacement: str | None
         if first in _HSPACE_SET:
+            # The most common edit (paragraph indents): _is_ascii_alnum inlined, and the
+            # character after looked at only when the one before qualifies.
             before = text[start - 1] if start else ""
-            after = text[end] if end < size else ""
-            keep = _is_ascii_alnum(before) and _is_ascii_alnum(after)
+            keep = before.isascii() and before.isalnum()
+            if keep:
+                after = text[end] if end < size else ""
+                keep = after.isascii() and after.isalnum()
             replacement = " " if keep else ""
         elif first == "\r":
             replacement = "\n"
@@ -397,18 +481,6 @@ def _entity(entity: str, rules: _Rules) -> str | None:
     if value.isspace():
         return ""
     return value.translate(rules.table)
-
-
-_IDENTITY: array[int] = array("i")
-
-
-def _identity(size: int) -> array[int]:
-    """0, 1, 2, ...: slices of it copy at memory speed, unlike building a range."""
-    global _IDENTITY
-    if len(_IDENTITY) < size:
-        grown = max(size, 2 * len(_IDENTITY), 1 << 16)
-        _IDENTITY = _IDENTITY + array("i", range(len(_IDENTITY), grown))
-    return _IDENTITY
 
 
 def _junk_tokens(text: str, rules: _Rules) -> list[tuple[int, int]]:
@@ -515,12 +587,11 @@ def _wrap_width(lines: list[str], rules: _Rules) -> _Wrap | None:
     return found
 
 
-def _join_lines(
-    text: str, origin: array[int], original: str, rules: _Rules
-) -> tuple[str, array[int]]:
-    lines = text.split("\n")
+def _join_lines(lines: list[str], origin: array[int], original: str, rules: _Rules) -> str:
+    """The text of ``lines`` (the edited text split at "\n") with hard-wrapped lines joined
+    and blank ones dropped; ``origin``, the edited text's map, is cut to match in place."""
     if len(lines) == 1:
-        return text, origin
+        return lines[0]
     wrap = _wrap_width(lines, rules)
 
     def indented(line_start: int) -> bool:
@@ -534,6 +605,8 @@ def _join_lines(
 
     # [start, end) runs of the edited text to drop: joined line breaks and blank lines.
     drop: list[tuple[int, int]] = []
+    # The result, as the lines (shared, not copied) and the breaks that stay.
+    parts: list[str] = []
     previous = ""  # the last non-empty line
     previous_end = -1  # where it ends (its line break) in the edited text
     open_sentence = False  # the paragraph so far was joined mid-sentence
@@ -546,33 +619,51 @@ def _join_lines(
                     drop.append((0, start))  # blank lines before the first line
             elif previous_end + 1 < start:
                 drop.append((previous_end + 1, start))  # blank lines collapse to one
+                parts.append("\n")
                 open_sentence = False
             else:
                 is_indented = functools.partial(indented, start)
                 join = _join(previous, line, is_indented, open_sentence, wrap, indents, rules)
-                if join is not None:
+                if join is None:
+                    parts.append("\n")
+                else:
                     drop.append((previous_end, start))
                 open_sentence = bool(join)
+            parts.append(line)
             previous, previous_end = line, end
         start = end + 1
+    length = start - 1  # of the edited text
     if previous_end < 0:
-        return "", array("i")  # nothing but line breaks
-    if previous_end < len(text):
-        drop.append((previous_end, len(text)))  # blank lines after the last one
-    if not drop:
-        return text, origin
+        del origin[:]
+        return ""  # nothing but line breaks
+    if previous_end < length:
+        drop.append((previous_end, length))  # blank lines after the last one
+    if drop:
+        _drop_runs(origin, drop)
+    return "".join(parts)
 
-    pieces: list[str] = []
-    result: array[int] = array("i")
-    pos = 0
+
+def _drop_runs(origin: array[int], drop: list[tuple[int, int]]) -> None:
+    """Remove the sorted [start, end) runs ``drop`` from ``origin``, in place.
+
+    A memoryview moves each kept run down with memmove: slicing the array itself would
+    copy every run first, the first of which may be nearly the whole map.
+    """
+    view = memoryview(origin)
+    kept = pos = 0
     for start, end in drop:
         if start > pos:
-            pieces.append(text[pos:start])
-            result += origin[pos:start]
+            if kept != pos:
+                view[kept : kept + start - pos] = view[pos:start]
+            kept += start - pos
         pos = end
-    pieces.append(text[pos:])
-    result += origin[pos:]
-    return "".join(pieces), result
+    size = len(origin)
+    if size > pos:
+        if kept != pos:
+            view[kept : kept + size - pos] = view[pos:size]
+        kept += size - pos
+    view.release()
+    del origin[kept:]
 
 
 def _indents_paragraphs(lines: list[str], indented: Callable[[int], bool], rules: _Rules) -> bool:
@@ -658,10 +749,22 @@ def _join(
 
 
 def normalize(original: str) -> Normalized:
-    """Clean ``original`` for matching; see the module docstring for what changes."""
+    """Clean ``original`` for matching; see the module docstring for what changes.
+
+    A long report is a large part of the process's memory, so each full-size copy of the
+    text is let go as soon as the next is built, OpenCC sees one block at a time, and the
+    offset map is allocated once and edited in place.  Nothing is kept between calls.
+    """
     rules = _rules()
-    text = _to_simplified(rules.mapped.sub(lambda m: m.group().translate(rules.table), original))
-    text, origin = _edit(text, rules)
-    text, origin = _join_lines(text, origin, original, rules)
+    text = _one_for_one(original, rules)
+    edits = _edit_list(text, rules)
+    edited = _apply_edits(text, edits)
+    del text
+    origin = _edited_origin(edits, len(edited))
+    del edits
+    lines = edited.split("\n")
+    del edited
+    text = _join_lines(lines, origin, original, rules)
+    del lines
     origin.append(len(original))
     return Normalized(text, origin)

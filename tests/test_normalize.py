@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from chaoyang_extract.reading import read_document
 from chaoyang_extract.resources import rules_dir
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "chaoyang_2017.txt"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_701aab45757f924d.txt"
 
 # Characters the edit pass may put in place of a different input character.
@@ -321,6 +323,76 @@ def test_spans_cover_their_sources(original: str, data: st.DataObject) -> None:
     assert 0 <= begin <= finish <= len(original)
     for i in range(start, end):
         assert begin <= result.origin[i] < finish
+
+
+def test_entity_for_two_characters_maps_both_to_the_ampersand() -> None:
+    original = "增长&acE;5%，&lt;6"
+    result = normalize(original)
+    assert result.text == "增长\u223e\u03335%，<6"
+    assert list(result.origin) == [0, 1, 2, 2, 7, 8, 9, 10, 14, 15]
+
+
+TRADITIONAL = st.sampled_from(
+    list("乾隆後來發展經濟現在們於計劃，。\n\r 　;,0123456789") + ["\n\n", "(xiàn)", "Sw7\n"]
+)
+
+
+def _same(a: Normalized, b: Normalized) -> bool:
+    return a.text == b.text and list(a.origin) == list(b.origin)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(TRADITIONAL, INTERESTING), max_size=60).map("".join))
+def test_blocks_give_the_result_of_one_pass(original: str) -> None:
+    # Pass 1 works on blocks cut at line breaks; any cut must give what one pass gives.
+    whole = normalize(original)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(normalize_module, "_BLOCK", 3)
+        assert _same(normalize(original), whole)
+
+
+class _LineEatingConverter:
+    """OpenCC as it is, but losing a line break in any text that has 发."""
+
+    def __init__(self) -> None:
+        self.real = normalize_module._converter()
+
+    def convert(self, text: str) -> str:
+        converted = str(self.real.convert(text))
+        return converted.replace("\n", "", 1) if len(text) > 1 and "發" in text else converted
+
+
+def test_a_lost_line_break_converts_the_whole_text_char_by_char(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As a single pass would: one block that OpenCC garbles sends every block, even one
+    # without 發, to the character-by-character path, which leaves 乾隆 one-for-one.
+    original = "乾隆年間\n" * 4 + "發展經濟\n"
+    monkeypatch.setattr(normalize_module, "_CONVERTER", _LineEatingConverter())
+    whole = normalize(original)
+    assert whole.text == "干隆年间\n干隆年间\n干隆年间\n干隆年间\n发展经济"
+    monkeypatch.setattr(normalize_module, "_BLOCK", 2)
+    assert _same(normalize(original), whole)
+
+
+def test_a_long_report_is_normalised_in_little_memory() -> None:
+    # A report of 2 million characters (2 bytes each, being Chinese).  Besides the input,
+    # normalize needs at most the lines of the edited text, the result and the offset
+    # map (4 bytes a character): about 4x.  Whole-text OpenCC, a second map or a cache
+    # kept between calls would each show here.
+    original = SAMPLE.read_text(encoding="utf-8") * 160
+    size = 2 * len(original)
+    normalize(original[:1000])  # load rules, OpenCC and numpy outside the measurement
+    tracemalloc.start()
+    try:
+        result = normalize(original)
+        _, peak = tracemalloc.get_traced_memory()
+        del result
+        left, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5.5 * size, f"peak {peak / size:.1f}x the text"
+    assert left < 0.2 * size, f"{left / size:.1f}x the text left after the result is gone"
 
 
 # --- whole documents --------------------------------------------------------------------
