@@ -79,7 +79,11 @@ def extract_snippet(rs: RuleSet, snippet: str, kind: str, year: int = 2020) -> l
     """Figures in a sentence read as if it stood in the review (kind "result") or the plan
     (kind "target") of a report delivered in ``year``: how rule examples are run."""
     norm = normalize(snippet)
-    hits, _ = match_text(rs, norm.text, None)
+    hits, timed_out = match_text(rs, norm.text, None)
+    if timed_out:
+        # An example exists to prove its rule: one that times out on it proves nothing,
+        # and `cyx rules test` reports the error.
+        raise TimeoutError(f"{', '.join(timed_out)} timed out on this example")
     period = "review" if kind == "result" else "plan"
     return build_records(
         rs,

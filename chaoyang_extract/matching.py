@@ -7,16 +7,20 @@ report's structure.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from .numbers import parse_number
-from .rules import Alias, Indicator, Phrasing, RuleSet
+from .rules import Alias, Indicator, MentionPatterns, Phrasing, RuleSet
 
 # A pattern that runs longer than this on one sentence is abandoned (catastrophic
-# backtracking in a user's rule must not hang a batch).
+# backtracking in a user's rule must not hang a batch). Only patterns from a user's
+# --rules run under it: the built-in ones are linear, and a timeout costs a clock check
+# on every call, which doubles the time of the many short calls the engine makes.
 PATTERN_TIMEOUT_S = 1.0
 
 
@@ -51,19 +55,22 @@ class Mention:
 
 
 class RuleTimeout(Exception):
-    def __init__(self, rule: str) -> None:
-        super().__init__(rule)
+    """Rules (ids, or alias labels) that ran over the timeout; they are skipped."""
+
+    def __init__(self, rule: str, *more: str) -> None:
+        super().__init__(rule, *more)
         self.rule = rule
+        self.rules = (rule, *more)
 
 
 def sentences(rs: RuleSet, text: str) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for m in rs.sentence_break_re.finditer(text):
-        if m.end() - pos > 1:
-            yield pos, m.end()
-        pos = m.end()
-    if pos < len(text):
-        yield pos, len(text)
+    """(start, end) of each sentence, its break included; a lone break is none."""
+    cuts = [0]
+    cuts += [m.end() for m in rs.sentence_break_re.finditer(text)]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b - a > 1]
+    if cuts[-1] < len(text):
+        spans.append((cuts[-1], len(text)))
+    return iter(spans)
 
 
 def match_text(
@@ -72,27 +79,156 @@ def match_text(
     """All hits in ``text``; the second item names rules that timed out."""
     hits: list[Hit] = []
     timed_out: list[str] = []
-    for s, e in sentences(rs, text):
+    spans = list(sentences(rs, text))
+    # Only sentences with a word that a name or a clause rule needs can give a hit.
+    named = _marked(rs.name_gate, text, spans)
+    claused = _marked(rs.clause_gate, text, spans)
+    if named is None or claused is None:
+        todo: Sequence[int] = range(len(spans))
+    else:
+        todo = sorted(named | claused)
+    for i in todo:
+        s, e = spans[i]
         if not rs.prefilter_re.search(text, s, e):
             continue
+        names = named is None or i in named
+        clauses = claused is None or i in claused
         try:
-            hits.extend(match_sentence(rs, text, s, e, region, skip))
+            hits.extend(match_sentence(rs, text, s, e, region, skip, names, clauses))
         except RuleTimeout as t:
-            timed_out.append(t.rule)
-            skip = skip | {t.rule}
+            timed_out.extend(t.rules)
+            skip = skip | set(t.rules)
     return hits, timed_out
 
 
-def _mentions(rs: RuleSet, text: str, s: int, e: int, region: str | None) -> list[Mention]:
+def _marked(
+    gate: re.Pattern[str] | None, text: str, spans: Sequence[tuple[int, int]]
+) -> set[int] | None:
+    """Indexes of the sentences that hold a word ``gate`` finds (see rules.RuleSet);
+    None, standing for all, without a gate.
+
+    After a match the next search starts at the end of the last sentence it marked: a
+    word that starts before that lies in a marked sentence or straddles a sentence's
+    start, and a word that is not inside one sentence vouches for none. So a search
+    runs once per marked sentence, not once per sentence.
+    """
+    if gate is None:
+        return None
+    ends = [e for _, e in spans]
+    marked: set[int] = set()
+    pos = 0
+    while (m := gate.search(text, pos)) is not None:
+        p, q = m.span()
+        pos = p + 1
+        i = bisect.bisect_right(ends, p)  # the first sentence that ends after p
+        while i < len(spans) and spans[i][0] < q:
+            marked.add(i)
+            pos = spans[i][1]
+            i += 1
+    return marked
+
+
+def _names(
+    rs: RuleSet, text: str, s: int, e: int, skip: frozenset[str]
+) -> list[tuple[int, int, Alias]]:
+    """(start, end, alias) of each name in the sentence, as the full alternation of all
+    aliases (``MentionPatterns.combined``) finds them."""
+    mp = rs.mention_patterns(skip)
+    try:
+        if mp.probe is not None:
+            if mp.untrusted:
+                hit = mp.probe.search(text, s, e, timeout=PATTERN_TIMEOUT_S)
+            else:
+                hit = mp.probe.search(text, s, e)
+            if hit is not None:
+                # An alias that is a pattern matches here.
+                merged = None if mp.untrusted else _merged(mp, text, s, e, hit)
+                if merged is not None:
+                    return merged
+                if mp.untrusted:
+                    ms = list(mp.combined.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S))
+                else:
+                    ms = list(mp.combined.finditer(text, s, e))
+                return [(m.start(), m.end(), mp.by_group[str(m.lastgroup)]) for m in ms]
+    except TimeoutError:
+        raise RuleTimeout(*_slow_aliases(mp, text, s, e)) from None
+    if mp.words is None:
+        return []
+    return [(m.start(), m.end(), mp.by_word[m.group()]) for m in mp.words.finditer(text, s, e)]
+
+
+def _merged(
+    mp: MentionPatterns, text: str, s: int, e: int, hit: regex.Match[str]
+) -> list[tuple[int, int, Alias]] | None:
+    """What ``mp.combined.finditer(text, s, e)`` finds, from ``words`` and ``probe``
+    (whose first match from ``s`` is ``hit``), which scan several times faster; None
+    when this cannot tell (an empty match, whose successor finditer picks by its own
+    rule), or without words.
+
+    Like the alternation, take the earliest match; at one position, the alias that comes
+    first in it. Each scan goes on from where the last name ended, as finditer does.
+    """
+    if mp.words is None or mp.probe is None:
+        return None
+    found: list[tuple[int, int, Alias]] = []
+    pat: regex.Match[str] | None = hit
+    word = mp.words.search(text, s, e)
+    while pat is not None or word is not None:
+        take: re.Match[str] | regex.Match[str]
+        if word is None or (
+            pat is not None
+            and (
+                pat.start() < word.start()
+                or (
+                    pat.start() == word.start()
+                    and mp.rank[str(pat.lastgroup)] < mp.word_rank[word.group()]
+                )
+            )
+        ):
+            assert pat is not None
+            take, alias = pat, mp.by_group[str(pat.lastgroup)]
+        else:
+            take, alias = word, mp.by_word[word.group()]
+        pos = take.end()
+        if pos == take.start():
+            return None
+        found.append((take.start(), pos, alias))
+        if word is not None and word.start() < pos:
+            word = mp.words.search(text, pos, e)
+        # Searched again even when still ahead: \G reads where a search starts.
+        pat = mp.probe.search(text, pos, e)
+    return found
+
+
+def _slow_aliases(mp: MentionPatterns, text: str, s: int, e: int) -> list[str]:
+    """The user's aliases to blame for a timeout of the mention patterns on a sentence:
+    the first that times out on its own, or else all of them."""
+    if len(mp.untrusted) == 1:
+        return list(mp.untrusted)  # no need to run it again to know
+    for label, alias in mp.untrusted.items():
+        try:
+            regex.compile(alias.pattern).search(text, s, e, timeout=PATTERN_TIMEOUT_S)
+        except TimeoutError:
+            return [label]
+    return list(mp.untrusted)
+
+
+def _mentions(
+    rs: RuleSet,
+    text: str,
+    s: int,
+    e: int,
+    region: str | None,
+    skip: frozenset[str] = frozenset(),
+) -> list[Mention]:
     found: list[Mention] = []
-    for m in rs.mention_re.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S):
-        alias: Alias = rs.alias_by_group[str(m.lastgroup)]
+    for start, end, alias in _names(rs, text, s, e, skip):
         # The lead: what stands between the clause's start and the name.
         cut = s
-        for b in rs.clause_break_re.finditer(text, s, m.start()):
+        for b in rs.clause_break_re.finditer(text, s, start):
             cut = b.end()
-        lead = text[cut : m.start()]
-        found.append(Mention(m.start(), m.end(), alias.members, lead))
+        lead = text[cut:start]
+        found.append(Mention(start, end, alias.members, lead))
     valid: list[Mention] = []
     for men in found:
         lead = men.lead
@@ -125,14 +261,28 @@ def _same_place(place: str, region: str) -> bool:
 
 
 def match_sentence(
-    rs: RuleSet, text: str, s: int, e: int, region: str | None, skip: frozenset[str] = frozenset()
+    rs: RuleSet,
+    text: str,
+    s: int,
+    e: int,
+    region: str | None,
+    skip: frozenset[str] = frozenset(),
+    names: bool = True,
+    clauses: bool = True,
 ) -> list[Hit]:
+    """The hits of one sentence. ``names`` / ``clauses`` False: the caller knows that no
+    name / no built-in clause rule can match in it."""
+    mentions = _mentions(rs, text, s, e, region, skip) if names else []
+    hits: list[Hit] = []
+    clause_matches = None
+    if not mentions:
+        clause_matches = _clause_matches(rs, text, s, e, skip, clauses)
+        if not clause_matches:
+            return hits  # most sentences: no need to look for cues
     sent = text[s:e]
     est_m = rs.estimate_re.search(sent)
     est_at = s + est_m.start() if est_m else None
     multi_at = [s + m.start() for m in rs.multi_cue_re.finditer(sent)]
-    hits: list[Hit] = []
-    mentions = _mentions(rs, text, s, e, region)
     chain: tuple[str, ...] = ()
     chain_end: int | None = None
     for i, men in enumerate(mentions):
@@ -143,18 +293,42 @@ def match_sentence(
         found, end = _predicate(rs, text, men, limit, s, est_at, multi_at, skip, chain)
         hits.extend(found)
         chain_end = end if found else None
-    for rule in rs.clauses:
-        if rule.id in skip:
-            continue
-        try:
-            ms = list(rule.compiled.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S))
-        except TimeoutError:
-            raise RuleTimeout(rule.id) from None
+    if clause_matches is None:
+        # After the predicates, so that timeouts are met in the order rules are tried.
+        clause_matches = _clause_matches(rs, text, s, e, skip, clauses)
+    for rule, ms in clause_matches:
         for m in ms:
             if any(h.start <= m.start() < h.end for h in hits if h.rule == rule.id):
                 continue
             hits.extend(_clause_hits(rs, rule, m, s, est_at, multi_at))
     return hits
+
+
+def _clause_matches(
+    rs: RuleSet, text: str, s: int, e: int, skip: frozenset[str], builtin: bool = True
+) -> list[tuple[Phrasing, list[regex.Match[str]]]]:
+    """Each clause rule with its matches in the sentence, in rule order; rules without
+    any are left out. ``builtin`` False: no built-in one can match here."""
+    out: list[tuple[Phrasing, list[regex.Match[str]]]] = []
+    for rule in rs.clauses:
+        if rule.id in skip:
+            continue
+        if rule.builtin:
+            if not builtin:
+                continue
+            # Nearly every sentence has no match: one search says so more cheaply than
+            # setting up an iterator (the regex module looks for a rule's fixed words).
+            if rule.compiled.search(text, s, e) is None:
+                continue
+            ms = list(rule.compiled.finditer(text, s, e))
+        else:
+            try:
+                ms = list(rule.compiled.finditer(text, s, e, timeout=PATTERN_TIMEOUT_S))
+            except TimeoutError:
+                raise RuleTimeout(rule.id) from None
+        if ms:
+            out.append((rule, ms))
+    return out
 
 
 @dataclass
@@ -230,16 +404,30 @@ def _predicate(
     prev_measure: str | None = None
     prev_sign = 1
     first = True
+    # Where the next word that each rule requires stands (rules.required_words), found
+    # from an earlier item on; past ``limit`` when there is none. While it stands ahead,
+    # the rule may match; once there is none, it cannot, and is not tried again.
+    word_at = [-1] * len(rs.predicates)
     while pos < limit:
         m = None
         rule: Phrasing | None = None
-        for r in rs.predicates:
-            if r.id in skip:
+        for k, (r, gate) in enumerate(rs.predicate_gates):
+            if skip and r.id in skip:
                 continue
-            try:
-                m = r.compiled.match(text, pos, limit, timeout=PATTERN_TIMEOUT_S)
-            except TimeoutError:
-                raise RuleTimeout(r.id) from None
+            if gate is not None:
+                at = word_at[k]
+                if at < pos:
+                    w = gate.search(text, pos, limit)
+                    at = word_at[k] = w.start() if w is not None else limit + 1
+                if at > limit:
+                    continue
+            if r.builtin:
+                m = r.compiled.match(text, pos, limit)
+            else:
+                try:
+                    m = r.compiled.match(text, pos, limit, timeout=PATTERN_TIMEOUT_S)
+                except TimeoutError:
+                    raise RuleTimeout(r.id) from None
             if m is not None and m.end() > pos:
                 rule = r
                 break
@@ -257,8 +445,9 @@ def _predicate(
         multi_item = cumulative or bool(rs.multi_filler_re.search(own))
         multi_context = any(p < m.start() for p in multi_at)
         estimated = est_at is not None and est_at < m.start()
-        stretch_word = m.groupdict().get("stretch")
-        past = m.groupdict().get("fromval") is not None
+        groups = m.groupdict()  # built once: each call makes a new dict
+        stretch_word = groups.get("stretch")
+        past = groups.get("fromval") is not None
         if rule.means == "flat":
             for flat_id in men.members:
                 if "growth" in rs.indicators[flat_id].measures:
@@ -302,9 +491,7 @@ def _predicate(
         }
         tier_stretch = bool(stretch_word) and prev_measure is not None
         negative = sign < 0
-        bound = _bound(
-            rs, m.groupdict().get("pre"), m.groupdict().get("post"), negative, vals.is_range
-        )
+        bound = _bound(rs, groups.get("pre"), groups.get("post"), negative, vals.is_range)
         members = men.members
         if (
             len(chain) > len(members)
@@ -407,8 +594,9 @@ def _clause_hits(
     if not _unit_ok(rs, ind.units, unit):
         return []
     measure = ind.amount or "count"
-    bound = _bound(rs, m.groupdict().get("pre"), m.groupdict().get("post"), False, False)
-    scope = m.groupdict().get("scope") or None
+    groups = m.groupdict()
+    bound = _bound(rs, groups.get("pre"), groups.get("post"), False, False)
+    scope = groups.get("scope") or None
     multi_context = any(p < m.start() for p in multi_at)
     estimated = est_at is not None and est_at < m.start()
     return [

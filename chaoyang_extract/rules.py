@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,8 @@ class Indicator:
     # Sentences that name the indicator and the records they give; required of an
     # indicator a user adds, so that it arrives with its own proof.
     examples: tuple[Example, ...] = ()
+    # From the package's own rules folder rather than a user's --rules.
+    builtin: bool = True
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,311 @@ class Phrasing:
     examples: tuple[Example, ...]
     source: str
     line: int
+    # Built-in patterns are known to run in linear time (and are probed by the tests);
+    # only a user's patterns are matched under a timeout, which costs time on every call.
+    builtin: bool = True
 
 
 @dataclass(frozen=True)
 class Alias:
     pattern: str
     members: tuple[str, ...]
+    builtin: bool = True
+
+
+def alias_label(alias: Alias) -> str:
+    """How a warning names an alias (and how a timed-out one is marked as skipped)."""
+    return f"alias '{alias.pattern}' of {'+'.join(alias.members)}"
+
+
+@dataclass(frozen=True)
+class MentionPatterns:
+    """The patterns that find indicator names in a sentence.
+
+    ``combined`` defines the matches: one alternation of every alias, longest first,
+    scanned left to right; its named group tells which alias matched. Nearly every alias
+    is a plain word, and most sentences hold no match of an alias that is a pattern; in
+    such a sentence ``words``, a stdlib ``re`` trie of the plain words alone, finds the
+    same matches several times faster than the ``regex`` module scans ``combined``.
+    ``probe`` is ``combined`` without the plain words: where it finds nothing, ``words``
+    is exact, and where it does, the two together (by ``rank``) still are. Both are None
+    when there is nothing for them to find.
+    """
+
+    combined: regex.Pattern[str]
+    by_group: dict[str, Alias]
+    words: re.Pattern[str] | None
+    by_word: dict[str, Alias]
+    probe: regex.Pattern[str] | None
+    # The place in ``combined`` of each group and of each word's (first) alias: where
+    # aliases match at the same position, the first in the alternation wins.
+    rank: dict[str, int]
+    word_rank: dict[str, int]
+    # The aliases that are patterns from a user's file, by label: they may backtrack
+    # catastrophically, so ``probe`` and ``combined`` then run under a timeout.
+    untrusted: dict[str, Alias]
+
+
+def _is_word(pattern: str) -> bool:
+    # regex.escape leaves letters, digits and CJK alone and escapes every ASCII sign,
+    # so a pattern it does not change matches exactly its own text.
+    return bool(pattern) and regex.escape(pattern) == pattern
+
+
+def _has_backref(pattern: str) -> bool:
+    # A numbered back-reference depends on the groups before it, so a pattern holding one
+    # is never moved into another alternation (conservative: an escaped backslash before
+    # a digit counts too).
+    return regex.search(r"\\(?:[1-9]|g<)", pattern) is not None
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """A pattern matching the longest of ``words`` that starts at a position, written as
+    a trie ("城镇(?:居民…|登记…)") so that the engine reads each character once instead
+    of trying every word in turn."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Where a word ends, a longer word is tried first (a greedy optional), so the
+        # longest word wins, as it does in the longest-first alternation.
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+class _Unsure(Exception):
+    """The pattern uses syntax that ``required_words`` does not follow."""
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Words of which every match of ``pattern`` holds at least one: within the text it
+    matches, or within what its look-aheads read (both end where the search ends).
+
+    None when the pattern promises no such word or uses syntax this reader does not
+    follow: flags, escapes such as \\n or \\x41, POSIX or nested classes, conditionals,
+    comments, recursion, braces that are not a plain {m,n}. The reading is conservative:
+    a quantifier that allows zero, an alternation with a branch that promises nothing,
+    a look-behind (which reads before the search's start) or a negative look-around
+    promises nothing.
+    """
+    reader = _Reader(pattern)
+    try:
+        found = reader.alternation()
+        if reader.pos != len(pattern):
+            raise _Unsure
+    except (_Unsure, IndexError):
+        return None
+    return found
+
+
+def line_anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts where a line does: it opens with
+    ``(?m)^`` and has no alternation at its top level (conservative)."""
+    if not pattern.startswith("(?m)^"):
+        return False
+    reader = _Reader(pattern[len("(?m)") :])
+    try:
+        reader.sequence()
+    except (_Unsure, IndexError):
+        return False
+    return reader.pos == len(pattern) - len("(?m)")
+
+
+class _Reader:
+    """A recursive-descent reader of ``regex`` (version 0) syntax for required_words."""
+
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.pos = 0
+
+    def alternation(self) -> frozenset[str] | None:
+        branches = [self.sequence()]
+        while self.pos < len(self.p) and self.p[self.pos] == "|":
+            self.pos += 1
+            branches.append(self.sequence())
+        union: set[str] = set()
+        for b in branches:
+            if b is None:
+                return None  # a match may take this branch, which promises nothing
+            union |= b
+        # A word that holds another is implied by it: keep the shorter.
+        return frozenset(w for w in union if not any(v != w and v in w for v in union))
+
+    def sequence(self) -> frozenset[str] | None:
+        # Each literal run and each required item promises its words; keep the promise
+        # that is cheapest to check and most selective: longest shortest word, then fewest.
+        promises: list[frozenset[str]] = []
+        run = ""
+        while self.pos < len(self.p) and self.p[self.pos] not in "|)":
+            char, words = self.atom()
+            least = self.quantifier()
+            if char is not None and least is None:
+                run += char
+                continue
+            if run:
+                promises.append(frozenset({run}))
+                run = ""
+            if least == 0:
+                continue
+            if char is not None:
+                promises.append(frozenset({char}))
+            elif words is not None:
+                promises.append(words)
+        if run:
+            promises.append(frozenset({run}))
+        if not promises:
+            return None
+        return max(promises, key=lambda ws: (min(len(w) for w in ws), -len(ws)))
+
+    def atom(self) -> tuple[str | None, frozenset[str] | None]:
+        """(the literal character, or None; the words the item promises, or None)."""
+        p = self.p
+        c = p[self.pos]
+        if c == "\\":
+            return self.escape()
+        if c == "[":
+            self.char_class()
+            return None, None
+        if c == "(":
+            return None, self.group()
+        if c in ".^$":
+            self.pos += 1
+            return None, None
+        if c in "*+?{}]":
+            raise _Unsure  # a stray quantifier or brace: leave it to the regex module
+        self.pos += 1
+        return c, None
+
+    def escape(self) -> tuple[str | None, frozenset[str] | None]:
+        p = self.p
+        c = p[self.pos + 1]
+        if c in "dDwWsSbBAZ":  # a class of characters, or zero width
+            self.pos += 2
+            return None, None
+        if c in "pP" and p[self.pos + 2] == "{":
+            self.pos = p.index("}", self.pos) + 1
+            return None, None
+        if c in "123456789":  # a back-reference
+            self.pos += 2
+            while p[self.pos : self.pos + 1].isdigit():
+                self.pos += 1
+            return None, None
+        if c.isascii() and c.isalnum():
+            raise _Unsure  # \n, \x41, \N{…}, \g<…>, \G …
+        self.pos += 2
+        return c, None
+
+    def char_class(self) -> None:
+        p = self.p
+        self.pos += 1
+        if p[self.pos] == "^":
+            self.pos += 1
+        if p[self.pos] == "]":
+            self.pos += 1
+        while p[self.pos] != "]":
+            if p[self.pos] == "[":
+                raise _Unsure  # POSIX classes, nested sets
+            if p[self.pos] == "\\":
+                if p[self.pos + 1] in "pP" and p[self.pos + 2] == "{":
+                    self.pos = p.index("}", self.pos)
+                self.pos += 1
+            self.pos += 1
+        self.pos += 1
+
+    def group(self) -> frozenset[str] | None:
+        p = self.p
+        keep = True  # whether what the group reads is promised
+        if p.startswith("(?", self.pos):
+            if p.startswith(("(?:", "(?=", "(?>"), self.pos):
+                self.pos += 3
+            elif p.startswith(("(?!", "(?<=", "(?<!"), self.pos):
+                # A negative look-around reads words that must be absent; a look-behind
+                # reads before the search's start.
+                keep = False
+                self.pos += 3 if p[self.pos + 2] == "!" else 4
+            elif p.startswith("(?P=", self.pos):
+                self.pos = p.index(")", self.pos) + 1
+                return None  # a back-reference by name
+            elif p.startswith(("(?P<", "(?<"), self.pos):
+                self.pos = p.index(">", self.pos) + 1
+            else:
+                raise _Unsure  # flags, comments, conditionals, recursion, branch reset
+        else:
+            self.pos += 1
+        words = self.alternation()
+        if p[self.pos] != ")":
+            raise _Unsure
+        self.pos += 1
+        return words if keep else None
+
+    def quantifier(self) -> int | None:
+        """The least number of repeats the quantifier after an item allows, or None."""
+        p = self.p
+        if self.pos >= len(p):
+            return None
+        c = p[self.pos]
+        if c in "?*+":
+            least = 1 if c == "+" else 0
+            self.pos += 1
+        elif c == "{":
+            m = _BRACES.match(p, self.pos)
+            if m is None:
+                raise _Unsure  # a literal brace, or fuzzy matching
+            least = int(m.group(1) or 0)
+            self.pos = m.end()
+        else:
+            return None
+        if p[self.pos : self.pos + 1] in ("?", "+"):
+            self.pos += 1  # lazy or possessive: the same least number
+        return least
+
+
+_BRACES = re.compile(r"\{(\d*)(?:,\d*)?\}")
+
+
+def mention_patterns(
+    aliases: Sequence[Alias], skip: frozenset[str] = frozenset()
+) -> MentionPatterns:
+    """The mention patterns of ``aliases`` without those whose label is in ``skip``."""
+    # Longest alias first so that 农村居民人均可支配收入 wins over 居民人均可支配收入
+    # (sorted is stable: equal lengths keep the catalog's order).
+    ordered = sorted(enumerate(aliases), key=lambda ia: len(ia[1].pattern), reverse=True)
+    active = [(f"a{i}", a) for i, a in ordered if alias_label(a) not in skip]
+    by_group = dict(active)
+    combined = regex.compile("|".join(f"(?P<{g}>{a.pattern})" for g, a in active) or "(?!)")
+    rank = {g: k for k, (g, _) in enumerate(active)}
+    by_word: dict[str, Alias] = {}
+    word_rank: dict[str, int] = {}
+    for g, a in active:
+        if _is_word(a.pattern) and a.pattern not in by_word:
+            # Two equal words tie; the first in the alternation is the one that matches.
+            by_word[a.pattern] = a
+            word_rank[a.pattern] = rank[g]
+    words = re.compile(word_trie(by_word)) if by_word else None
+    patterns = [(g, a) for g, a in active if not _is_word(a.pattern)]
+    probe = None
+    if patterns:
+        # Keep the plain words' groups (matching nothing) when a back-reference might
+        # count them; otherwise leave them out, which makes the probe fast.
+        keep = any(_has_backref(a.pattern) for _, a in patterns)
+        probe = regex.compile(
+            "|".join(
+                f"(?P<{g}>{a.pattern})" if not _is_word(a.pattern) else f"(?P<{g}>(?!))"
+                for g, a in active
+                if keep or not _is_word(a.pattern)
+            )
+        )
+    untrusted = {alias_label(a): a for _, a in patterns if not a.builtin}
+    return MentionPatterns(combined, by_group, words, by_word, probe, rank, word_rank, untrusted)
 
 
 @dataclass
@@ -146,6 +448,18 @@ class RuleSet:
     # Compiled from the above by ``_compile``.
     mention_re: regex.Pattern[str] = field(init=False)
     alias_by_group: dict[str, Alias] = field(init=False)
+    mentions: MentionPatterns = field(init=False)
+    # Find a word in every sentence where a name / a clause rule can match (see
+    # _gate); None when every sentence must be read.
+    name_gate: re.Pattern[str] | None = field(init=False)
+    clause_gate: re.Pattern[str] | None = field(init=False)
+    # Each predicate with, if it is built-in, a pattern that finds the words one of which
+    # each of its matches holds (None: not known).
+    predicate_gates: list[tuple[Phrasing, re.Pattern[str] | None]] = field(init=False)
+    # Mention patterns without aliases that timed out, by the labels left out.
+    _mention_variants: dict[frozenset[str], MentionPatterns] = field(
+        init=False, default_factory=dict
+    )
     lead_re: regex.Pattern[str] = field(init=False)
     clause_break_re: regex.Pattern[str] = field(init=False)
     partial_re: regex.Pattern[str] = field(init=False)
@@ -168,6 +482,16 @@ class RuleSet:
 
     def indicator(self, ident: str) -> Indicator:
         return self.indicators[ident]
+
+    def mention_patterns(self, skip: frozenset[str]) -> MentionPatterns:
+        """The mention patterns without the aliases named in ``skip``."""
+        left_out = skip.intersection(self.mentions.untrusted) if skip else skip
+        if not left_out:
+            return self.mentions
+        found = self._mention_variants.get(left_out)
+        if found is None:
+            found = self._mention_variants[left_out] = mention_patterns(self.aliases, left_out)
+        return found
 
 
 def _alternation(words: Iterable[str], escape: bool = True) -> str:
@@ -450,7 +774,7 @@ class _Builder:
         self.ph = ph
         self.problems = problems
         self.indicators: dict[str, Indicator] = {}
-        self.groups: list[tuple[str, Any]] = []
+        self.groups: list[tuple[str, Any, bool]] = []  # (source, raw, built-in)
         self.predicates: list[Phrasing] = []
         self.clauses: list[Phrasing] = []
         self.rule_where: dict[str, str] = {}
@@ -502,9 +826,9 @@ class _Builder:
                 if key == "indicators":
                     self._indicator(raw, source, builtin)
                 elif key == "groups":
-                    self.groups.append((source, raw))
+                    self.groups.append((source, raw, builtin))
                 else:
-                    self._rule(raw, source)
+                    self._rule(raw, source, builtin)
 
     def _indicator(self, raw: Any, source: str, builtin: bool) -> None:
         if not isinstance(raw, dict) or not _is_text(raw.get("id")):
@@ -589,6 +913,7 @@ class _Builder:
             source=source,
             line=line,
             examples=examples,
+            builtin=builtin,
         )
 
     def _text_list(self, raw: Any, key: str, source: str, what: str) -> tuple[str, ...]:
@@ -725,7 +1050,7 @@ class _Builder:
             bad("scope", "text or null")
         return dict(e)
 
-    def _rule(self, raw: Any, source: str) -> None:
+    def _rule(self, raw: Any, source: str, builtin: bool) -> None:
         if not isinstance(raw, dict) or not _is_text(raw.get("id")):
             self.problem(source, "a rule needs an 'id'", _line(raw))
             return
@@ -782,6 +1107,7 @@ class _Builder:
             examples=examples,
             source=source,
             line=line,
+            builtin=builtin,
         )
         (self.clauses if rule.indicator else self.predicates).append(rule)
 
@@ -825,9 +1151,13 @@ class _Builder:
         return compiled
 
     def finish(self, lexicon: dict[str, Any]) -> RuleSet:
-        aliases = [Alias(a, (ind.id,)) for ind in self.indicators.values() for a in ind.aliases]
-        for source, raw in self.groups:
-            group = self._group(raw, source)
+        aliases = [
+            Alias(a, (ind.id,), ind.builtin)
+            for ind in self.indicators.values()
+            for a in ind.aliases
+        ]
+        for source, raw, builtin in self.groups:
+            group = self._group(raw, source, builtin)
             if group is not None:
                 aliases.extend(group.aliases)
         owner_of: dict[str, str] = {}
@@ -860,7 +1190,7 @@ class _Builder:
             self._version(),
         )
 
-    def _group(self, raw: Any, source: str) -> _Group | None:
+    def _group(self, raw: Any, source: str, builtin: bool) -> _Group | None:
         if not isinstance(raw, dict):
             self.problem(source, "a group is a mapping with 'aliases' and 'members'", _line(raw))
             return None
@@ -883,7 +1213,7 @@ class _Builder:
             return None
         if len(self.problems) > before:
             return None
-        return _Group(tuple(Alias(a, members) for a in aliases))
+        return _Group(tuple(Alias(a, members, builtin) for a in aliases))
 
     def _version(self) -> str:
         h = hashlib.sha256()
@@ -955,17 +1285,41 @@ def probe_patterns(rs: RuleSet, timeout: float = PROBE_TIMEOUT_S) -> list[RuleEr
     return problems
 
 
+def _gate(words: Iterable[str], patterns: Iterable[tuple[str, bool]]) -> re.Pattern[str] | None:
+    """A pattern that finds a word in every sentence where one of ``words`` or one of
+    ``patterns`` (pattern, built-in) matches: the words themselves and those each
+    pattern requires (``required_words``).
+
+    A hit starts from a name or from a clause rule's match, so the engine need not read
+    a sentence without such a word: about nine in ten. None when some pattern promises
+    no word, or comes from a user's file: a user's pattern runs (under a timeout) on
+    every sentence, as it always did.
+    """
+    found = set(words)
+    for pattern, builtin in patterns:
+        if not builtin:
+            return None
+        required = required_words(pattern)
+        if required is None:
+            return None
+        found |= required
+    return re.compile(word_trie(found) if found else "(?!)")
+
+
 def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     lex = rs.lexicon
-    # Longest alias first so that 农村居民人均可支配收入 wins over 居民人均可支配收入.
-    ordered = sorted(enumerate(rs.aliases), key=lambda ia: len(ia[1].pattern), reverse=True)
-    parts = []
-    rs.alias_by_group = {}
-    for i, alias in ordered:
-        name = f"a{i}"
-        rs.alias_by_group[name] = alias
-        parts.append(f"(?P<{name}>{alias.pattern})")
-    rs.mention_re = regex.compile("|".join(parts))
+    rs.mentions = mention_patterns(rs.aliases)
+    rs.mention_re = rs.mentions.combined
+    rs.alias_by_group = rs.mentions.by_group
+    rs.name_gate = _gate(
+        rs.mentions.by_word,
+        ((a.pattern, a.builtin) for a in rs.aliases if not _is_word(a.pattern)),
+    )
+    rs.clause_gate = _gate((), ((r.compiled.pattern, r.builtin) for r in rs.clauses))
+    rs.predicate_gates = []
+    for r in rs.predicates:
+        required = required_words(r.compiled.pattern) if r.builtin else None
+        rs.predicate_gates.append((r, re.compile(word_trie(required)) if required else None))
     leads = [str(w) for w in lex["lead_words"]]
     lead_alt = "|".join(sorted(leads, key=len, reverse=True))
     rs.lead_re = regex.compile(f"(?:{lead_alt}|(?P<place>{lex['lead_place']}))*")

@@ -21,6 +21,7 @@ import yaml
 
 from .errors import RuleError
 from .resources import rules_dir
+from .rules import line_anchored
 
 __all__ = ["PERIODS", "Section", "Structure", "analyze"]
 
@@ -74,6 +75,9 @@ class _Evidence:
     weight: float
     offset: int
     pattern: regex.Pattern[str]
+    # The pattern can match only at a line's start (rules.line_anchored): trying it there
+    # is faster than letting the regex module scan every character.
+    by_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,9 +161,8 @@ def _load_evidence(
         weight = float(item.get("weight", 1))
         offset = int(item.get("offset", 0)) if with_offset else 0
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
-            out.append(
-                _Evidence(rid, weight, offset, _compile(_expand(p, placeholders, where), where))
-            )
+            pattern = _compile(_expand(p, placeholders, where), where)
+            out.append(_Evidence(rid, weight, offset, pattern, line_anchored(pattern.pattern)))
     return tuple(out)
 
 
@@ -386,10 +389,42 @@ def _parse_month(text: str, rules: _Rules) -> int | None:
     return total
 
 
-def _detect_year(text: str, rules: _Rules) -> tuple[int | None, list[str]]:
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def _matches(ev: _Evidence, text: str, line_starts: Sequence[int]) -> Sequence[regex.Match[str]]:
+    """The matches of ``ev.pattern.finditer(text)``."""
+    if not ev.by_line:
+        return list(ev.pattern.finditer(text))
+    found: list[regex.Match[str]] = []
+    end = 0
+    for start in line_starts:
+        if start < end:
+            continue  # finditer goes on from the end of the last match
+        m = ev.pattern.match(text, start)
+        if m is not None:
+            if m.end() == start:
+                # finditer's rule for what follows an empty match is not worth copying.
+                return list(ev.pattern.finditer(text))
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def _detect_year(
+    text: str, rules: _Rules, line_starts: Sequence[int] | None = None
+) -> tuple[int | None, list[str]]:
+    if line_starts is None:
+        line_starts = _line_starts(text)
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
-        for m in ev.pattern.finditer(text):
+        for m in _matches(ev, text, line_starts):
             y = _parse_year(m.group("y"), rules)
             if y is None:
                 continue
@@ -412,11 +447,15 @@ def _detect_year(text: str, rules: _Rules) -> tuple[int | None, list[str]]:
     return best, warnings
 
 
-def _detect_region(text: str, rules: _Rules) -> str | None:
+def _detect_region(
+    text: str, rules: _Rules, line_starts: Sequence[int] | None = None
+) -> str | None:
+    if line_starts is None:
+        line_starts = _line_starts(text)
     votes: dict[str, float] = {}
     first: dict[str, int] = {}
     for ev in rules.region_evidence:
-        for m in ev.pattern.finditer(text):
+        for m in _matches(ev, text, line_starts):
             parts = rules.jurisdiction.findall(m.group("r"))
             if not parts:
                 continue
@@ -554,8 +593,10 @@ def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str
     m = yr.start.match(line)
     if m is not None and m.lastgroup in allowed:
         return str(m.lastgroup)
-    found = {period for period, pattern in yr.anywhere if pattern.search(line)}
-    found &= allowed
+    # Only the allowed periods count, so only their cues are looked for.
+    found = {
+        period for period, pattern in yr.anywhere if period in allowed and pattern.search(line)
+    }
     if len(found) == 1:
         return found.pop()
     return None
@@ -713,11 +754,12 @@ def analyze(text: str, year: int | None = None, region: str | None = None) -> St
     """
     rules = _rules()
     warnings: list[str] = []
+    line_starts = _line_starts(text)
     if year is None:
-        year, found = _detect_year(text, rules)
+        year, found = _detect_year(text, rules, line_starts)
         warnings.extend(found)
     if region is None:
-        region = _detect_region(text, rules)
+        region = _detect_region(text, rules, line_starts)
         if region is None:
             warnings.append("region not found")
     yr = _year_rules(year)

@@ -98,11 +98,26 @@ def test_cli_run_with_a_catastrophic_rule_finishes_promptly(
     assert strip[: len(per_doc["adv"])] == strip[len(per_doc["adv"]) :]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matching._mentions does not catch the TimeoutError of rs.mention_re, so a "
-    "catastrophic alias fails the whole document (see the issue-4 report)",
-)
+def test_timed_out_alias_is_skipped_for_the_document(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "slow_alias.yaml").write_text(
+        "indicators:\n  - id: slow_thing\n    zh: 慢\n"
+        "    aliases: ['(?:\\d|\\d\\d)+亿元投资']\n    measures: [level]\n    amount: level\n"
+        "    units: [元]\n    examples:\n      - text: 5亿元投资\n        expect: []\n",
+        encoding="utf-8",
+    )
+    text = SAMPLE.read_text(encoding="utf-8")
+    adversarial = "地区生产总值" + "1" * 3000 + "元，亿元投资。\n"
+    res = extract_document(load_rules([rules]), adversarial + text, "adv")
+    assert any("slow_thing" in w and "timed out" in w for w in res.warnings), res.warnings
+    # The document is still read, by every other alias and rule.
+    plain = extract_document(load_rules(), text, "plain")
+    key = [(r.indicator, r.kind, r.year, r.measure, r.value) for r in plain.records]
+    assert [(r.indicator, r.kind, r.year, r.measure, r.value) for r in res.records] == key
+    assert len(key) > 20
+
+
 def test_catastrophic_alias_is_skipped_not_fatal(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
