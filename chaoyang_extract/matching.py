@@ -448,6 +448,10 @@ def _predicate(
         groups = m.groupdict()  # built once: each call makes a new dict
         stretch_word = groups.get("stretch")
         past = groups.get("fromval") is not None
+        if rule.means == "skip":
+            # A partial figure inside the list ("扣除留抵退税因素后增长7.1%"): read past it
+            # so that the figures after it still belong to the indicator.
+            continue
         if rule.means == "flat":
             for flat_id in men.members:
                 if "growth" in rs.indicators[flat_id].measures:

@@ -27,7 +27,7 @@ from .errors import RuleError
 from .resources import rules_dir
 
 MEASURES = frozenset({"level", "growth", "rate", "share", "count", "change"})
-MEANS = frozenset({"growth", "amount", "flat"})
+MEANS = frozenset({"growth", "amount", "flat", "skip"})
 KINDS = ("result", "target")
 BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
 HORIZONS = frozenset({"annual", "multi_year"})
@@ -624,7 +624,12 @@ def expand(pattern: str, placeholders: Mapping[str, str]) -> str:
 
 # Named groups the engine reads from a match; a pattern without `values` (or `flat`)
 # can never yield a figure.
-NEEDED_GROUPS = {"growth": ("values", "dir"), "amount": ("values",), "flat": ("flat",)}
+NEEDED_GROUPS = {
+    "growth": ("values", "dir"),
+    "amount": ("values",),
+    "flat": ("flat",),
+    "skip": ("values",),
+}
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
