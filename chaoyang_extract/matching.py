@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -452,30 +452,32 @@ def _predicate(
             # A partial figure inside the list ("扣除留抵退税因素后增长7.1%"): read past it
             # so that the figures after it still belong to the indicator.
             continue
+        # What every hit of this item shares; each hit fills in its figure.
+        shared = Hit(
+            indicator="",
+            measure="",
+            value=0.0,
+            value_max=None,
+            unit="%",
+            bound="eq",
+            stretch=False,
+            estimated=estimated,
+            multi_item=multi_item,
+            multi_context=multi_context,
+            past=past,
+            year=year,
+            scope=None,
+            start=qstart,
+            end=m.end(),
+            rule=rule.id,
+            sentence_start=sent_start,
+        )
         if rule.means == "flat":
-            for flat_id in men.members:
-                if "growth" in rs.indicators[flat_id].measures:
-                    hits.append(
-                        Hit(
-                            indicator=flat_id,
-                            measure="growth",
-                            value=0.0,
-                            value_max=None,
-                            unit="%",
-                            bound="eq",
-                            stretch=False,
-                            estimated=estimated,
-                            multi_item=multi_item,
-                            multi_context=multi_context,
-                            past=False,
-                            year=year,
-                            scope=None,
-                            start=qstart,
-                            end=m.end(),
-                            rule=rule.id,
-                            sentence_start=sent_start,
-                        )
-                    )
+            hits.extend(
+                replace(shared, indicator=flat_id, measure="growth", past=False)
+                for flat_id in men.members
+                if "growth" in rs.indicators[flat_id].measures
+            )
             prev_measure, prev_sign = "growth", 1
             continue
         vals = _values(rs, m.group("values"))
@@ -487,12 +489,6 @@ def _predicate(
         elif stretch_word and prev_measure == "growth":
             sign = prev_sign
         continues_growth = bool(stretch_word) and prev_measure == "growth"
-        measure_for = {
-            ind_id: _measure(
-                rs, rs.indicators[ind_id], rule.means, vals.units[-1], continues_growth
-            )
-            for ind_id in men.members
-        }
         tier_stretch = bool(stretch_word) and prev_measure is not None
         negative = sign < 0
         bound = _bound(rs, groups.get("pre"), groups.get("post"), negative, vals.is_range)
@@ -503,10 +499,12 @@ def _predicate(
             and rs.respectively_re.search(item_text)
         ):
             members = chain
-            measure_for = {
-                ind_id: _measure(rs, rs.indicators[ind_id], rule.means, vals.units[-1], False)
-                for ind_id in members
-            }
+        measure_for = {
+            ind_id: _measure(
+                rs, rs.indicators[ind_id], rule.means, vals.units[-1], continues_growth
+            )
+            for ind_id in members
+        }
         if len(vals.nums) == len(members) and not vals.is_range:
             pairs = list(zip(members, vals.nums, vals.units, strict=True))
             vmax: list[float | None] = [None] * len(pairs)
@@ -523,7 +521,8 @@ def _predicate(
                 continue
             value = num * sign
             hits.append(
-                Hit(
+                replace(
+                    shared,
                     indicator=ind_id,
                     measure=measure,
                     value=value,
@@ -531,16 +530,6 @@ def _predicate(
                     unit=unit,
                     bound=bound,
                     stretch=tier_stretch,
-                    estimated=estimated,
-                    multi_item=multi_item,
-                    multi_context=multi_context,
-                    past=past,
-                    year=year,
-                    scope=None,
-                    start=qstart,
-                    end=m.end(),
-                    rule=rule.id,
-                    sentence_start=sent_start,
                 )
             )
             emitted = True

@@ -1,12 +1,11 @@
-"""Sanity check for the second held-out corpus (heldout2): every gold quote is a substring of the
-decoded text, fields follow spec/GUIDE.md, and no two required records share a key.
-usage: python check_gold.py   (run from anywhere)"""
+"""Sanity check for a held-out corpus: every gold quote is a substring of the decoded
+text, fields follow spec/GUIDE.md, and no two required records share a key.
+usage: python tests/corpus/check_gold.py FOLDER [FOLDER ...]   (e.g. tests/corpus/heldout)"""
 
 import json
 import pathlib
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
 KEYS = [
     "indicator",
     "kind",
@@ -53,13 +52,13 @@ def decode(raw):
     raise ValueError("undecodable")
 
 
-def main():
+def main(folders):
     bad = total = 0
-    for txt in sorted(HERE.glob("*.txt")):
+    for txt in sorted(t for f in folders for t in pathlib.Path(f).glob("*.txt")):
         name = txt.stem
         year = int(name.rsplit("_", 1)[1])
         text, enc = decode(txt.read_bytes())
-        gold = HERE / "gold" / f"{name}.jsonl"
+        gold = txt.parent / "gold" / f"{name}.jsonl"
         recs = [
             json.loads(ln) for ln in gold.read_text(encoding="utf-8").splitlines() if ln.strip()
         ]
@@ -115,4 +114,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:] or [str(pathlib.Path(__file__).resolve().parent / "heldout")]))
