@@ -489,7 +489,6 @@ def _predicate(
         elif stretch_word and prev_measure == "growth":
             sign = prev_sign
         continues_growth = bool(stretch_word) and prev_measure == "growth"
-        tier_stretch = bool(stretch_word) and prev_measure is not None
         negative = sign < 0
         bound = _bound(rs, groups.get("pre"), groups.get("post"), negative, vals.is_range)
         members = men.members
@@ -529,7 +528,9 @@ def _predicate(
                     value_max=vm,
                     unit=unit,
                     bound=bound,
-                    stretch=tier_stretch,
+                    # 力争 reaches for more of what was just given; a level after a
+                    # growth ("增长25%，力争突破1100亿元") is that level's only target.
+                    stretch=bool(stretch_word) and prev_measure == measure,
                 )
             )
             emitted = True
