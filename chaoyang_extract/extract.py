@@ -10,7 +10,7 @@ from .matching import match_text
 from .normalize import normalize
 from .records import Record, build_records
 from .rules import RuleSet
-from .structure import analyze
+from .structure import analyze, line_starts
 
 
 @dataclass
@@ -20,15 +20,6 @@ class DocResult:
     report_year: int | None
     region: str | None
     warnings: list[str] = field(default_factory=list)
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
 
 
 def extract_document(
@@ -47,7 +38,7 @@ def extract_document(
     hits, timed_out = match_text(rs, text, structure.region)
     for rule in timed_out:
         warnings.append(f"rule {rule} timed out and was skipped for this document")
-    starts = _line_starts(original)
+    starts = line_starts(original)
 
     def section_at(pos: int) -> tuple[str, str]:
         sec = structure.at(pos)

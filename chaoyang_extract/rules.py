@@ -1331,7 +1331,7 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.clause_break_re = regex.compile(str(lex["clause_breaks"]))
     rs.partial_re = regex.compile(str(lex["partial_cues"]))
     rs.sentence_break_re = regex.compile(str(lex["sentence_breaks"]))
-    rs.conj_re = regex.compile(_alternation(["和", "、", "及", "与", "以及"]))
+    rs.conj_re = regex.compile(_alternation(lex["subject_joins"]))
     num, unit = ph["NUM"], ph["UNIT"]
     rs.values_re = regex.compile(f"(?P<num>{num})(?P<unit>{unit})?(?P<sep>{ph['VALSEP']})?")
     rs.multi_cue_re = regex.compile("|".join(str(c) for c in lex["multi_year_cues"]))

@@ -389,7 +389,8 @@ def _parse_month(text: str, rules: _Rules) -> int | None:
     return total
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
+    """The offset of each line's first character (extract uses it for the line column)."""
     starts = [0]
     pos = text.find("\n")
     while pos != -1:
@@ -398,13 +399,13 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _matches(ev: _Evidence, text: str, line_starts: Sequence[int]) -> Sequence[regex.Match[str]]:
+def _matches(ev: _Evidence, text: str, starts: Sequence[int]) -> Sequence[regex.Match[str]]:
     """The matches of ``ev.pattern.finditer(text)``."""
     if not ev.by_line:
         return list(ev.pattern.finditer(text))
     found: list[regex.Match[str]] = []
     end = 0
-    for start in line_starts:
+    for start in starts:
         if start < end:
             continue  # finditer goes on from the end of the last match
         m = ev.pattern.match(text, start)
@@ -418,13 +419,13 @@ def _matches(ev: _Evidence, text: str, line_starts: Sequence[int]) -> Sequence[r
 
 
 def _detect_year(
-    text: str, rules: _Rules, line_starts: Sequence[int] | None = None
+    text: str, rules: _Rules, starts: Sequence[int] | None = None
 ) -> tuple[int | None, list[str]]:
-    if line_starts is None:
-        line_starts = _line_starts(text)
+    if starts is None:
+        starts = line_starts(text)
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
-        for m in _matches(ev, text, line_starts):
+        for m in _matches(ev, text, starts):
             y = _parse_year(m.group("y"), rules)
             if y is None:
                 continue
@@ -447,15 +448,13 @@ def _detect_year(
     return best, warnings
 
 
-def _detect_region(
-    text: str, rules: _Rules, line_starts: Sequence[int] | None = None
-) -> str | None:
-    if line_starts is None:
-        line_starts = _line_starts(text)
+def _detect_region(text: str, rules: _Rules, starts: Sequence[int] | None = None) -> str | None:
+    if starts is None:
+        starts = line_starts(text)
     votes: dict[str, float] = {}
     first: dict[str, int] = {}
     for ev in rules.region_evidence:
-        for m in _matches(ev, text, line_starts):
+        for m in _matches(ev, text, starts):
             parts = rules.jurisdiction.findall(m.group("r"))
             if not parts:
                 continue
@@ -754,12 +753,12 @@ def analyze(text: str, year: int | None = None, region: str | None = None) -> St
     """
     rules = _rules()
     warnings: list[str] = []
-    line_starts = _line_starts(text)
+    starts = line_starts(text)
     if year is None:
-        year, found = _detect_year(text, rules, line_starts)
+        year, found = _detect_year(text, rules, starts)
         warnings.extend(found)
     if region is None:
-        region = _detect_region(text, rules, line_starts)
+        region = _detect_region(text, rules, starts)
         if region is None:
             warnings.append("region not found")
     yr = _year_rules(year)
