@@ -38,6 +38,7 @@ _RULES_FILE = "structure.yaml"
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _YEAR_KEYS = frozenset({"Y", "Y1", "YFAR", "FYP_PAST", "FYP_FUTURE"})
 _TITLE_END = regex.compile(r"[。；：！？]")
+_SENTENCE_END = regex.compile(r"[。！？][”’」』）]*")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class _Evidence:
     # The pattern can match only at a line's start (rules.line_anchored): trying it there
     # is faster than letting the regex module scan every character.
     by_line: bool = False
+    # A dated match counts only in these months (a news page dated in summer is a repost).
+    months: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -160,9 +163,11 @@ def _load_evidence(
         rid = str(item["id"])
         weight = float(item.get("weight", 1))
         offset = int(item.get("offset", 0)) if with_offset else 0
+        months = frozenset(int(m) for m in item["months"]) if "months" in item else None
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
             pattern = _compile(_expand(p, placeholders, where), where)
-            out.append(_Evidence(rid, weight, offset, pattern, line_anchored(pattern.pattern)))
+            anchored = line_anchored(pattern.pattern)
+            out.append(_Evidence(rid, weight, offset, pattern, anchored, months))
     return tuple(out)
 
 
@@ -389,6 +394,13 @@ def _parse_month(text: str, rules: _Rules) -> int | None:
     return total
 
 
+def _plan_last_year(name: str, rules: _Rules) -> int | None:
+    for plan in rules.plans:
+        if any(regex.fullmatch(f"“?(?:{n})”?", name) for n in plan.names):
+            return plan.start + 4
+    return None
+
+
 def line_starts(text: str) -> list[int]:
     """The offset of each line's first character (extract uses it for the line column)."""
     starts = [0]
@@ -426,12 +438,17 @@ def _detect_year(
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
         for m in _matches(ev, text, starts):
-            y = _parse_year(m.group("y"), rules)
+            named = m.groupdict()
+            plan = named.get("plan")
+            y = _plan_last_year(plan, rules) if plan else _parse_year(named["y"], rules)
             if y is None:
                 continue
             y += ev.offset
             month = m.groupdict().get("m")
-            if month is not None and _parse_month(month, rules) in rules.late_months:
+            number = _parse_month(month, rules) if month is not None else None
+            if ev.months is not None and number not in ev.months:
+                continue
+            if number in rules.late_months:
                 y += 1
             if rules.year_min <= y <= rules.year_max:
                 votes[y] = votes.get(y, 0.0) + ev.weight
@@ -601,6 +618,29 @@ def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str
     return None
 
 
+def _sentence_period(sentence: str, allowed: frozenset[str], yr: _YearRules) -> str | None:
+    m = yr.start.match(sentence)
+    if m is not None and m.lastgroup in allowed:
+        return str(m.lastgroup)
+    return None
+
+
+def _sentences(text: str, start: int, end: int) -> Iterable[tuple[int, str, bool]]:
+    """(offset, stripped text, is first) of each sentence of the line text[start:end]."""
+    first = True
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        piece = text[pos : m.end()]
+        stripped = piece.strip()
+        if stripped:
+            yield pos + (len(piece) - len(piece.lstrip())), stripped, first
+            first = False
+        pos = m.end()
+    piece = text[pos:end]
+    if piece.strip():
+        yield pos + (len(piece) - len(piece.lstrip())), piece.strip(), first
+
+
 def _top_style(headings: Sequence[_Heading]) -> str | None:
     """The numbering of the report's parts: that of its first heading naming a period."""
     for h in headings:
@@ -677,14 +717,24 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
             h = None
         if h is None:
             node = stack[-1] if stack else root
-            line = text[start:end].strip()
-            moved = _paragraph_period(line, node.allowed, yr) if len(line) >= min_len else None
-            if node.sticky and moved is not None:
-                node.period = moved
-            period = node.period if node.sticky or moved is None else moved
-            if period != current:
-                cuts.append((start, " > ".join(n.title for n in stack), period))
-                current = period
+            path = " > ".join(n.title for n in stack)
+            period = node.period
+            for at, sentence, first in _sentences(text, start, end):
+                if len(sentence) < min_len:
+                    moved = None
+                elif first:
+                    moved = _paragraph_period(sentence, node.allowed, yr)
+                else:
+                    # News write-ups pack several sentences in a paragraph; a later one
+                    # that opens on a period ("王喜良说，过去的一年…") turns it there.
+                    moved = _sentence_period(sentence, node.allowed, yr)
+                if moved is not None:
+                    period = moved
+                    if node.sticky:
+                        node.period = moved
+                if period != current:
+                    cuts.append((at, path, period))
+                    current = period
             continue
         depth = _depth(h, top, stack, styles)
         while stack and stack[-1].depth >= depth:
