@@ -52,6 +52,7 @@ class Mention:
     members: tuple[str, ...]
     lead: str
     year: int | None = None
+    combined: str | None = None
 
 
 class RuleTimeout(Exception):
@@ -228,7 +229,7 @@ def _mentions(
         for b in rs.clause_break_re.finditer(text, s, start):
             cut = b.end()
         lead = text[cut:start]
-        found.append(Mention(start, end, alias.members, lead))
+        found.append(Mention(start, end, alias.members, lead, combined=alias.combined))
     valid: list[Mention] = []
     for men in found:
         lead = men.lead
@@ -493,6 +494,13 @@ def _predicate(
         bound = _bound(rs, groups.get("pre"), groups.get("post"), negative, vals.is_range)
         members = men.members
         if (
+            men.combined is not None
+            and (len(vals.nums) == 1 or vals.is_range)
+            and not rs.each_re.search(text, men.end, m.end())
+        ):
+            # One figure for 城乡居民 with no 分别/均 is one all-resident figure.
+            members = (men.combined,)
+        elif (
             len(chain) > len(members)
             and len(vals.nums) == len(chain)
             and rs.respectively_re.search(item_text)

@@ -52,7 +52,7 @@ INDICATOR_KEYS = frozenset(
         "examples",
     }
 )
-GROUP_KEYS = frozenset({"aliases", "members", "note"})
+GROUP_KEYS = frozenset({"aliases", "members", "combined", "note"})
 PHRASING_KEYS = frozenset(
     {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
 )
@@ -139,6 +139,9 @@ class Alias:
     pattern: str
     members: tuple[str, ...]
     builtin: bool = True
+    # A group's indicator for one figure that no word shares out over its members
+    # ("城乡居民人均可支配收入16491元" is the all-resident income).
+    combined: str | None = None
 
 
 def alias_label(alias: Alias) -> str:
@@ -470,6 +473,7 @@ class RuleSet:
     multi_filler_re: regex.Pattern[str] = field(init=False)
     cumulative_lead_re: regex.Pattern[str] = field(init=False)
     respectively_re: regex.Pattern[str] = field(init=False)
+    each_re: regex.Pattern[str] = field(init=False)
     subject_chain_re: regex.Pattern[str] = field(init=False)
     result_cue_re: regex.Pattern[str] = field(init=False)
     target_cue_re: regex.Pattern[str] = field(init=False)
@@ -1211,6 +1215,13 @@ class _Builder:
                 self.problem(
                     source, f"group member '{m}' is not a catalog indicator", _line(raw, "members")
                 )
+        combined = raw.get("combined")
+        if combined is not None and combined not in self.declared:
+            self.problem(
+                source,
+                f"group combined '{combined}' is not a catalog indicator",
+                _line(raw, "combined"),
+            )
         aliases = self._aliases(raw, source, what, required=True)
         label = "group " + "+".join(members)
         self.alias_claims.extend((a, label, source, _line(raw, "aliases")) for a in aliases)
@@ -1218,7 +1229,9 @@ class _Builder:
             return None
         if len(self.problems) > before:
             return None
-        return _Group(tuple(Alias(a, members, builtin) for a in aliases))
+        if combined is not None and combined not in self.indicators:
+            return None
+        return _Group(tuple(Alias(a, members, builtin, combined) for a in aliases))
 
     def _version(self) -> str:
         h = hashlib.sha256()
@@ -1338,6 +1351,7 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.multi_filler_re = regex.compile(_alternation(lex["multi_year_fillers"]))
     rs.cumulative_lead_re = regex.compile(_words_or_never(lex.get("cumulative_leads")))
     rs.respectively_re = regex.compile(_words_or_never(lex.get("respectively_words")))
+    rs.each_re = regex.compile(_words_or_never(lex.get("each_words")))
     rs.subject_chain_re = regex.compile(str(lex.get("subject_chain") or "(?!)"))
     rs.result_cue_re = regex.compile(_alternation(lex["result_cues"]))
     rs.target_cue_re = regex.compile(_alternation(lex["target_cues"]))
