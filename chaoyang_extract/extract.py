@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .matching import match_text
+from .matching import Hit, match_text
 from .normalize import normalize
 from .records import Record, build_records
 from .rules import RuleSet
@@ -33,7 +33,7 @@ def extract_document(
     """Every figure of one report's text. ``year``/``region`` override what the text says."""
     norm = normalize(original)
     text = norm.text
-    structure = analyze(text, year=year, region=region)
+    structure = analyze(text, year=year, region=region, name=doc)
     warnings = list(structure.warnings)
     hits, timed_out = match_text(rs, text, structure.region)
     for rule in timed_out:
@@ -47,9 +47,11 @@ def extract_document(
     def line_at(pos: int) -> int:
         return bisect.bisect_right(starts, pos)
 
+    unplaced: list[Hit] = []
     records = build_records(
         rs,
         hits,
+        unplaced=unplaced,
         doc=doc,
         region=structure.region,
         report_year=structure.report_year,
@@ -59,6 +61,12 @@ def extract_document(
         section_at=section_at,
         line_at=line_at,
     )
+    core = [h for h in unplaced if rs.indicators[h.indicator].core]
+    if core:
+        warnings.append(
+            f"{len(core)} figure(s) left out: nothing says whether they are results or "
+            f"targets (first: {text[core[0].start : core[0].end]!r})"
+        )
     return DocResult(doc, records, structure.report_year, structure.region, warnings)
 
 

@@ -90,7 +90,10 @@ def place(
         # this report gives figures for.
         return None
     if period in ("preamble", "other"):
-        if rs.result_cue_re.search(sentence):
+        # Outside any part that names a period, only the sentence can tell: 预计, a level
+        # reached (从…增加到…) and last-year words make a result, target words a target;
+        # else no row (never a guess).
+        if hit.estimated or hit.past or rs.result_cue_re.search(sentence):
             period = "review"
         elif rs.target_cue_re.search(sentence):
             period = "plan"
@@ -144,8 +147,13 @@ def build_records(
     to_original: Callable[[int, int], tuple[int, int]],
     section_at: Callable[[int], tuple[str, str]],
     line_at: Callable[[int], int],
+    unplaced: list[Hit] | None = None,
 ) -> list[Record]:
-    """Hits -> records, one per figure, in document order."""
+    """Hits -> records, one per figure, in document order.
+
+    Hits that nothing places as a result or a target are left out and, when ``unplaced``
+    is given, collected there (a heading-less page with no period cues near a figure).
+    """
     out: list[Record] = []
     for hit in hits:
         period, path = section_at(hit.start)
@@ -153,6 +161,10 @@ def build_records(
         sentence = text[hit.sentence_start : sent_end]
         placed = place(rs, hit, period, report_year, sentence, path)
         if placed is None:
+            if unplaced is not None and period in ("preamble", "other") and not (
+                hit.year is not None or hit.multi_item or hit.multi_context
+            ):
+                unplaced.append(hit)
             continue
         ind = rs.indicators[hit.indicator]
         start, end = to_original(hit.start, hit.end)

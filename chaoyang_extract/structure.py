@@ -100,6 +100,7 @@ class _Rules:
     conflict_ratio: float
     placeholders: Mapping[str, str]
     year_evidence: tuple[_Evidence, ...]
+    name_year: regex.Pattern[str]
     region_evidence: tuple[_Evidence, ...]
     jurisdiction: regex.Pattern[str]
     plans: tuple[_Plan, ...]
@@ -215,6 +216,7 @@ def _rules() -> _Rules:
             conflict_ratio=float(years.get("conflict_ratio", 0.5)),
             placeholders=fixed,
             year_evidence=_load_evidence(data["year_evidence"], fixed, where, True),
+            name_year=_compile(_expand(str(data["file_name_year"]), fixed, where), where),
             region_evidence=_load_evidence(data["region_evidence"], fixed, where, False),
             jurisdiction=_compile(_expand("{JUR}", fixed, where), where),
             plans=plans,
@@ -431,8 +433,13 @@ def _matches(ev: _Evidence, text: str, starts: Sequence[int]) -> Sequence[regex.
 
 
 def _detect_year(
-    text: str, rules: _Rules, starts: Sequence[int] | None = None
+    text: str, rules: _Rules, starts: Sequence[int] | None = None, name_year: int | None = None
 ) -> tuple[int | None, list[str]]:
+    """The report year the evidence weighs for; None when there is none or a tie.
+
+    ``name_year`` (from the file name) decides only when the text names no year, or
+    between years the text weighs equally; it never outweighs the text.
+    """
     if starts is None:
         starts = line_starts(text)
     votes: dict[int, float] = {}
@@ -453,9 +460,19 @@ def _detect_year(
             if rules.year_min <= y <= rules.year_max:
                 votes[y] = votes.get(y, 0.0) + ev.weight
     if not votes:
+        if name_year is not None:
+            return name_year, [f"report year {name_year} from the file name only"]
         return None, ["report year not found"]
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], -kv[0]))
     best, weight = ranked[0]
+    tied = sorted(y for y, w in ranked if w == weight)
+    if len(tied) > 1:
+        if name_year in tied:
+            return name_year, [
+                f"report year {name_year} from the file name: the text weighs "
+                f"{', '.join(map(str, tied))} equally"
+            ]
+        return None, [f"report year not decided: the text weighs {', '.join(map(str, tied))} equally"]
     warnings = []
     if len(ranked) > 1 and ranked[1][1] >= weight * rules.conflict_ratio:
         warnings.append(
@@ -463,6 +480,14 @@ def _detect_year(
             f"{ranked[1][0]} (weight {ranked[1][1]:g})"
         )
     return best, warnings
+
+
+def _name_year(name: str | None, rules: _Rules) -> int | None:
+    m = rules.name_year.search(name) if name else None
+    if m is None:
+        return None
+    y = int(m.group("y"))
+    return y if rules.year_min <= y <= rules.year_max else None
 
 
 def _detect_region(text: str, rules: _Rules, starts: Sequence[int] | None = None) -> str | None:
@@ -796,16 +821,20 @@ def _merge(cuts: Sequence[tuple[int, str, str]], length: int) -> list[Section]:
 # --------------------------------------------------------------------------- API
 
 
-def analyze(text: str, year: int | None = None, region: str | None = None) -> Structure:
+def analyze(
+    text: str, year: int | None = None, region: str | None = None, name: str | None = None
+) -> Structure:
     """Report year, region and the contiguous sections of normalised report text.
 
     ``year`` and ``region`` override what the text says (the CLI's --year / --region).
+    ``name`` (the document's file name) is the weakest evidence of the year: it is used
+    only when the text names none.
     """
     rules = _rules()
     warnings: list[str] = []
     starts = line_starts(text)
     if year is None:
-        year, found = _detect_year(text, rules, starts)
+        year, found = _detect_year(text, rules, starts, _name_year(name, rules))
         warnings.extend(found)
     if region is None:
         region = _detect_region(text, rules, starts)

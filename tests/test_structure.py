@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chaoyang_extract import resources, structure
+from chaoyang_extract.normalize import normalize
 from chaoyang_extract.structure import PERIODS, Section, Structure, analyze
 
 # --------------------------------------------------------------------------- helpers
@@ -474,16 +475,63 @@ def test_chinese_numeral_delivery_date() -> None:
     assert (st_.report_year, st_.region) == (2019, "甘肃省")
 
 
-def test_year_not_found_and_boilerplate_dates() -> None:
+def test_year_not_found_and_conflicting_datelines() -> None:
     text = norm(
         "各位代表：\n我代表县人民政府报告工作。\n全县实现生产总值增长10%。\n"
         "时间：2026-02-01 发布时间:2018-05-17\n2016年GDP在全省位居第五。\n"
     )
     st_ = analyze(text)
+    # Two page dates of equal weight: no year is guessed, and the warning says why.
     assert st_.report_year is None
-    assert "report year not found" in st_.warnings
+    assert any("2018, 2026 equally" in w for w in st_.warnings)
     assert st_.region is None  # 我代表县人民政府 names no county
     check_invariants(st_, text)
+    # The file name breaks the tie only for a year the text names...
+    assert analyze(text, name="report_2018").report_year == 2018
+    assert analyze(text, name="report_2017").report_year is None
+    # ...and decides alone only when the text names no year at all.
+    bare = norm("各位代表：\n全县实现生产总值增长10%。\n")
+    assert analyze(bare).report_year is None
+    st_ = analyze(bare, name="xx县_2015")
+    assert st_.report_year == 2015
+    assert any("file name" in w for w in st_.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "year"),
+    [
+        ("来源：中国日报网 2017-03-22 13:26:03 分享", 2017),
+        ("发布时间：2017-01-14", 2017),
+        ("2015年02月27日 17:34 来源：四川在线", 2015),
+        # A December session plans the next year.
+        ("2018-12-26 09:00", 2019),
+        # A page touched in summer is a repost, and an update time is no session date.
+        ("2018-09-15 22:59", None),
+        ("更新时间：2018-03-15", None),
+    ],
+)
+def test_news_datelines_are_year_evidence(line: str, year: int | None) -> None:
+    # The real normaliser: it turns a date's dashes into range dashes.
+    assert analyze(normalize(f"{line}\n全市生产总值增长7%。\n").text).report_year == year
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("都在2015年4月27日的镇安县政府工作报告中做了部署。", 2015),
+        ("2017年4月22日，湖州市第八届人民代表大会第一次会议开幕。", 2017),
+        ("2020年是全面建成小康社会和“十三五”规划收官之年。", 2020),
+        ("县长说，基本完成了“十三五”规划目标任务。", 2021),
+        ("审查了关于2014年计划执行情况与2015年计划草案的报告。", 2015),
+        ("胡衡华指出，2015年政府工作的总体要求是：稳中求进。", 2015),
+        ("市长在报告中称，2017年将全面做好稳增长等工作。", 2017),
+        ("市长说，2014年，全市上下科学应对，预计完成地区生产总值7810亿元。", 2015),
+        # A plan paragraph that opens on this year is no review of it.
+        ("2016年，全市将力争实现地区生产总值增长7%。", None),
+    ],
+)
+def test_report_year_from_phrases(text: str, year: int | None) -> None:
+    assert analyze(normalize(text + "\n").text).report_year == year
 
 
 def test_overrides() -> None:
@@ -589,7 +637,12 @@ def test_year_ignores_noise() -> None:
 def test_conflicting_year_evidence_is_reported() -> None:
     text = norm("2016年工作回顾\n2019年工作安排\n")
     st_ = analyze(text)
-    assert st_.report_year in (2017, 2019)
+    # Equal weight for 2017 and 2019: no year is guessed.
+    assert st_.report_year is None
+    assert any(w.startswith("report year not decided") for w in st_.warnings)
+    text = norm("2016年工作回顾\n2019年工作安排\n2016年工作回顾\n")
+    st_ = analyze(text)
+    assert st_.report_year == 2017
     assert any(w.startswith("report year uncertain") for w in st_.warnings)
 
 
