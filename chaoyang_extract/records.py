@@ -104,10 +104,11 @@ def place(
         period = "review"
     if (
         period == "plan"
-        and rs.result_cue_re.search(sentence)
+        and (hit.estimated or rs.result_cue_re.search(sentence))
         and not rs.target_cue_re.search(sentence)
     ):
-        # "去年全市生产总值增长7%" restated in the plan part is still last year's result.
+        # "去年全市生产总值增长7%" restated in the plan part is still last year's result,
+        # and so is a 预计 figure: only results are estimated.
         period = "review"
     if period.startswith("review"):
         year = y - 1 if y is not None else None

@@ -591,15 +591,18 @@ def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[
     ph["UNIT"] = f"(?:{pct}|{ph['SCALE']}?{_alternation(base_units)})"
     seps = list(lexicon["list_separators"]) + list(lexicon["range_separators"])
     ph["VALSEP"] = _alternation(seps)
+    ph["POST"] = _alternation(w for ws in lexicon["post_bounds"].values() for w in ws)
+    # A list may repeat the bound after each figure ("增长7.3%左右和7.8%左右"); the last one
+    # is the figures' bound.
     ph["VALUES"] = (
-        "(?P<values>(?:{NUM}{UNIT}?{VALSEP})*{NUM}{UNIT})".replace("{NUM}", ph["NUM"])
+        "(?P<values>(?:{NUM}{UNIT}?(?:{POST})?{VALSEP})*{NUM}{UNIT})".replace("{NUM}", ph["NUM"])
         .replace("{UNIT}", ph["UNIT"])
+        .replace("{POST}", ph["POST"])
         .replace("{VALSEP}", ph["VALSEP"])
     )
     ph["DIR"] = _alternation(lexicon["directions"])
     ph["FLAT"] = _alternation(lexicon["flat_words"])
     ph["PRE"] = _alternation(w for ws in lexicon["pre_bounds"].values() for w in ws)
-    ph["POST"] = _alternation(w for ws in lexicon["post_bounds"].values() for w in ws)
     ph["STRETCH"] = _alternation(lexicon["stretch_words"])
     fillers = [regex.escape(str(w)) for w in lexicon["fillers"]]
     fillers += [regex.escape(str(w)) for w in lexicon["multi_year_fillers"]]
@@ -1346,7 +1349,9 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.sentence_break_re = regex.compile(str(lex["sentence_breaks"]))
     rs.conj_re = regex.compile(_alternation(lex["subject_joins"]))
     num, unit = ph["NUM"], ph["UNIT"]
-    rs.values_re = regex.compile(f"(?P<num>{num})(?P<unit>{unit})?(?P<sep>{ph['VALSEP']})?")
+    rs.values_re = regex.compile(
+        f"(?P<num>{num})(?P<unit>{unit})?(?:{ph['POST']})?(?P<sep>{ph['VALSEP']})?"
+    )
     rs.multi_cue_re = regex.compile("|".join(str(c) for c in lex["multi_year_cues"]))
     rs.multi_filler_re = regex.compile(_alternation(lex["multi_year_fillers"]))
     rs.cumulative_lead_re = regex.compile(_words_or_never(lex.get("cumulative_leads")))

@@ -643,13 +643,6 @@ def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str
     return None
 
 
-def _sentence_period(sentence: str, allowed: frozenset[str], yr: _YearRules) -> str | None:
-    m = yr.start.match(sentence)
-    if m is not None and m.lastgroup in allowed:
-        return str(m.lastgroup)
-    return None
-
-
 def _sentences(text: str, start: int, end: int) -> Iterable[tuple[int, str, bool]]:
     """(offset, stripped text, is first) of each sentence of the line text[start:end]."""
     first = True
@@ -748,11 +741,11 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
                 if len(sentence) < min_len:
                     moved = None
                 elif first:
-                    moved = _paragraph_period(sentence, node.allowed, yr)
+                    moved = _paragraph_period(text[at:end].strip(), node.allowed, yr)
                 else:
                     # News write-ups pack several sentences in a paragraph; a later one
-                    # that opens on a period ("王喜良说，过去的一年…") turns it there.
-                    moved = _sentence_period(sentence, node.allowed, yr)
+                    # that names a period ("王喜良说，过去的一年…") turns it there.
+                    moved = _paragraph_period(sentence, node.allowed, yr)
                 if moved is not None:
                     period = moved
                     if node.sticky:
