@@ -118,3 +118,24 @@ def test_line_break_inside_a_number_is_healed() -> None:
     text = "2019年工作回顾\n" + base[:cut] + "\n" + base[cut:]
     got = figures(text)
     assert ("gdp", "result", 2019, "annual", "level", 1024.5, None, None, "eq") in got
+
+
+# Junk that real web copies glue to the ends of headings and paragraphs: watermark tokens,
+# stray marks, a '?' for an unrenderable character, a Han junk pair (see shared/corpus).
+JUNK = ["jZD", "vfO", "2uD", "Sw7", "*", "?", "|", "#", "※", "Q", "霈方", "　"]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_glued_to_every_heading_and_paragraph_end(clean: set[Key], junk: str) -> None:
+    lines = read_document(SAMPLE).split("\n")
+    text = "\n".join(line.rstrip() + junk if line.strip() else line for line in lines)
+    assert figures(text) == clean
+
+
+def test_mixed_junk_on_every_line(clean: set[Key]) -> None:
+    lines = read_document(SAMPLE).split("\n")
+    glued = [
+        line.rstrip() + JUNK[i % len(JUNK)] if line.strip() else line
+        for i, line in enumerate(lines)
+    ]
+    assert figures("\n".join(glued)) == clean
