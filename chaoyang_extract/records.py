@@ -102,13 +102,12 @@ def place(
     if hit.past and period.startswith("plan") and not _BY_YEAR_RE.search(sentence):
         # "从4.16万亿元增加到5.67万亿元" tells where a level came to: last year's result.
         period = "review"
-    if (
-        period == "plan"
-        and (hit.estimated or rs.result_cue_re.search(sentence))
-        and not rs.target_cue_re.search(sentence)
-    ):
+    if period == "plan" and (
         # "去年全市生产总值增长7%" restated in the plan part is still last year's result,
-        # and so is a 预计 figure: only results are estimated.
+        (rs.result_cue_re.search(sentence) and not rs.target_cue_re.search(sentence))
+        # and so is a 预计 figure (only results are estimated) that no target word precedes.
+        or (hit.estimated and not rs.target_cue_re.search(sentence, 0, hit.start - hit.sentence_start))
+    ):
         period = "review"
     if period.startswith("review"):
         year = y - 1 if y is not None else None
