@@ -43,6 +43,8 @@ class Hit:
     end: int
     rule: str
     sentence_start: int
+    # A figure on another basis (剔除…因素): kept only when its list gives no headline one.
+    adjusted: bool = False
 
 
 @dataclass
@@ -293,6 +295,11 @@ def match_sentence(
         chain = chain + men.members if linked else men.members
         found, end = _predicate(rs, text, men, limit, s, est_at, multi_at, skip, chain)
         hits.extend(found)
+        # A 年均/累计 that is one item's own filler ("同比增长4.5%，年均增长5.8%") frames that
+        # item alone, not the indicators the sentence goes on to.
+        own = [(h.start, h.end) for h in found if h.multi_item]
+        if own:
+            multi_at = [p for p in multi_at if not any(a <= p < b for a, b in own)]
         chain_end = end if found else None
     if clause_matches is None:
         # After the predicates, so that timeouts are met in the order rules are tried.
@@ -450,9 +457,12 @@ def _predicate(
         stretch_word = groups.get("stretch")
         past = groups.get("fromval") is not None
         if rule.means == "skip":
-            # A partial figure inside the list ("扣除留抵退税因素后增长7.1%"): read past it
+            # A partial figure inside the list ("扣除房地产开发投资后增长8.5%"): read past it
             # so that the figures after it still belong to the indicator.
             continue
+        means = rule.means
+        if means == "adjusted":
+            means = "growth" if groups.get("dir") else "amount"
         # What every hit of this item shares; each hit fills in its figure.
         shared = Hit(
             indicator="",
@@ -472,8 +482,9 @@ def _predicate(
             end=m.end(),
             rule=rule.id,
             sentence_start=sent_start,
+            adjusted=rule.means == "adjusted",
         )
-        if rule.means == "flat":
+        if means == "flat":
             hits.extend(
                 replace(shared, indicator=flat_id, measure="growth", past=False)
                 for flat_id in men.members
@@ -485,7 +496,7 @@ def _predicate(
         if vals is None:
             continue
         sign = 1
-        if rule.means == "growth":
+        if means == "growth":
             sign = rs.directions.get(m.group("dir"), 1)
         elif stretch_word and prev_measure == "growth":
             sign = prev_sign
@@ -508,7 +519,7 @@ def _predicate(
             members = chain
         measure_for = {
             ind_id: _measure(
-                rs, rs.indicators[ind_id], rule.means, vals.units[-1], continues_growth
+                rs, rs.indicators[ind_id], means, vals.units[-1], continues_growth
             )
             for ind_id in members
         }
@@ -544,9 +555,14 @@ def _predicate(
             emitted = True
             prev_measure = measure
             prev_sign = sign
-        if not emitted and rule.means == "growth":
+        if not emitted and means == "growth":
             prev_measure, prev_sign = "growth", sign
-    return hits, (hits[-1].end if hits else pos)
+    end = hits[-1].end if hits else pos
+    # The headline figure wins over one on another basis; alone, the adjusted one is the
+    # figure (spec/GUIDE.md, settled cases).
+    headline = {(h.indicator, h.measure) for h in hits if not h.adjusted}
+    hits = [h for h in hits if not (h.adjusted and (h.indicator, h.measure) in headline)]
+    return hits, end
 
 
 def _measure(

@@ -27,7 +27,7 @@ from .errors import RuleError
 from .resources import rules_dir
 
 MEASURES = frozenset({"level", "growth", "rate", "share", "count", "change"})
-MEANS = frozenset({"growth", "amount", "flat", "skip"})
+MEANS = frozenset({"growth", "amount", "flat", "skip", "adjusted"})
 KINDS = ("result", "target")
 BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
 HORIZONS = frozenset({"annual", "multi_year"})
@@ -636,6 +636,7 @@ NEEDED_GROUPS = {
     "amount": ("values",),
     "flat": ("flat",),
     "skip": ("values",),
+    "adjusted": ("values",),
 }
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
