@@ -260,7 +260,15 @@ def _mentions(
 
 
 def _same_place(place: str, region: str) -> bool:
-    return place == region or place.startswith(region) or region.startswith(place)
+    if place == region or place.startswith(region) or region.startswith(place):
+        return True
+    # An autonomous prefecture goes by its short name: 果洛州 is 果洛藏族自治州.
+    return (
+        place.endswith("州")
+        and region.endswith("自治州")
+        and len(place) > 2
+        and region.startswith(place[:-1])
+    )
 
 
 def match_sentence(
@@ -288,18 +296,20 @@ def match_sentence(
     multi_at = [s + m.start() for m in rs.multi_cue_re.finditer(sent)]
     chain: tuple[str, ...] = ()
     chain_end: int | None = None
+    first_name = mentions[0].start if mentions else e
     for i, men in enumerate(mentions):
         limit = mentions[i + 1].start if i + 1 < len(mentions) else e
         # Subjects that each have figures and are then given a shared 分别 list.
         linked = chain_end is not None and rs.subject_chain_re.fullmatch(text, chain_end, men.start)
         chain = chain + men.members if linked else men.members
-        found, end = _predicate(rs, text, men, limit, s, est_at, multi_at, skip, chain)
+        # A five-year cue frames the figures of the names after it when it opens the
+        # sentence or stands in this name's own lead or predicate; one inside another
+        # indicator's figures ("同比增长4.5%，年均增长5.8%", "提前完成“十一五”目标") is that
+        # indicator's alone.
+        lead_start = men.start - len(men.lead)
+        scoped = [p for p in multi_at if p < first_name or lead_start <= p < limit]
+        found, end = _predicate(rs, text, men, limit, s, est_at, scoped, skip, chain)
         hits.extend(found)
-        # A 年均/累计 that is one item's own filler ("同比增长4.5%，年均增长5.8%") frames that
-        # item alone, not the indicators the sentence goes on to.
-        own = [(h.start, h.end) for h in found if h.multi_item]
-        if own:
-            multi_at = [p for p in multi_at if not any(a <= p < b for a, b in own)]
         chain_end = end if found else None
     if clause_matches is None:
         # After the predicates, so that timeouts are met in the order rules are tried.

@@ -129,6 +129,7 @@ class _Rules:
     keep_tokens: frozenset[str]
     edits: re.Pattern[str]
     token: re.Pattern[str]
+    decimal_stop: re.Pattern[str]
 
 
 _RULES: _Rules | None = None
@@ -205,7 +206,7 @@ def _load_rules(path: Path) -> _Rules:
     # character class lets the regex engine skip everything else at C speed; the kind
     # of edit is then told by the first character.
     edits = re.compile(
-        rf"[\r{_INVISIBLE}&（;,{_HSPACE}{dashes}]"
+        rf"[\r{_INVISIBLE}&（;,。{_HSPACE}{dashes}]"
         "(?:"
         r"(?<=\r)\n"
         f"|(?<=[{_INVISIBLE}])[{_INVISIBLE}]+"
@@ -240,6 +241,7 @@ def _load_rules(path: Path) -> _Rules:
         keep_tokens=frozenset(str(t) for t in keep),
         edits=edits,
         token=token,
+        decimal_stop=re.compile(pattern("decimal_stop", str(raw.get("decimal_stop") or "(?!)"))),
     )
 
 
@@ -426,6 +428,11 @@ def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
             replacement = "" if is_reading else None
         elif first == ",":
             replacement = "" if _thousands_comma(text, start) else "，"
+        elif first == "。":
+            # Some copies write the decimal point as 。 ("增长11。8%", "698。03亿元").
+            digit_before = start > 0 and "0" <= text[start - 1] <= "9"
+            is_point = digit_before and rules.decimal_stop.match(text, end) is not None
+            replacement = "." if is_point else None
         elif first == ";":
             if end - start == 2:
                 # ";;" is what some copies made of both “ and ”: alternate, from “.

@@ -424,3 +424,24 @@ def test_broken_rules_file_is_a_rule_error(tmp_path: Path) -> None:
     bad.write_text(good.replace('range_dash: "—"', "range_dash: 3"), encoding="utf-8")
     with pytest.raises(RuleError, match="range_dash"):
         normalize_module._load_rules(bad)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("增长11。8%", "增长11.8%"),
+        ("投资698。03亿元", "投资698.03亿元"),
+        ("出口1。97亿美元", "出口1.97亿美元"),
+        # A sentence that ends on a number keeps its stop before a year or a word.
+        ("排名第3。2016年，全市", "排名第3。2016年，全市"),
+        ("增长8%。3个项目", "增长8%。3个项目"),
+    ],
+)
+def test_decimal_point_written_as_a_full_stop(raw: str, clean: str) -> None:
+    out = normalize(raw)
+    assert out.text == clean
+    assert len(out.text) == len(raw)
+
+
+def test_care_of_sign_is_a_percent() -> None:
+    assert normalize("同比增长15℅").text == "同比增长15%"
