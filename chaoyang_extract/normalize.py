@@ -430,8 +430,7 @@ def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
             replacement = "" if _thousands_comma(text, start) else "，"
         elif first == "。":
             # Some copies write the decimal point as 。 ("增长11。8%", "698。03亿元").
-            digit_before = start > 0 and "0" <= text[start - 1] <= "9"
-            is_point = digit_before and rules.decimal_stop.match(text, end) is not None
+            is_point = _decimal_stop(text, start, end, rules)
             replacement = "." if is_point else None
         elif first == ";":
             if end - start == 2:
@@ -460,6 +459,19 @@ def _edit_list(text: str, rules: _Rules) -> list[tuple[int, int, str]]:
         edits.extend((start, end, "") for start, end in junk)
         edits.sort()
     return edits
+
+
+def _decimal_stop(text: str, at: int, end: int, rules: _Rules) -> bool:
+    """Whether the 。 at text[at] stands for a decimal point (11。8%, not 2.27:1。15个)."""
+    left = at
+    while left > 0 and "0" <= text[left - 1] <= "9":
+        left -= 1
+    if left == at or at - left > 6:
+        return False
+    # A number that is the end of a ratio or a score (2.27:1, 3/4) closes its sentence.
+    if left > 0 and text[left - 1] in ".:：/∶":
+        return False
+    return rules.decimal_stop.match(text, end) is not None
 
 
 def _thousands_comma(text: str, at: int) -> bool:

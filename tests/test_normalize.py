@@ -24,6 +24,7 @@ _REPLACEMENTS = {
     "\r": "\n",
     ";": "“”；",
     ",": "，",
+    "。": ".",  # a decimal point written as a full stop
 }
 
 
@@ -435,6 +436,8 @@ def test_broken_rules_file_is_a_rule_error(tmp_path: Path) -> None:
         # A sentence that ends on a number keeps its stop before a year or a word.
         ("排名第3。2016年，全市", "排名第3。2016年，全市"),
         ("增长8%。3个项目", "增长8%。3个项目"),
+        # A ratio ends its sentence: 2.27:1。15个项目 is not 1.15个.
+        ("缩小至2.27:1。15个承接产业转移项目", "缩小至2.27：1。15个承接产业转移项目"),
     ],
 )
 def test_decimal_point_written_as_a_full_stop(raw: str, clean: str) -> None:
