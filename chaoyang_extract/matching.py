@@ -528,9 +528,7 @@ def _predicate(
         ):
             members = chain
         measure_for = {
-            ind_id: _measure(
-                rs, rs.indicators[ind_id], means, vals.units[-1], continues_growth
-            )
+            ind_id: _measure(rs, rs.indicators[ind_id], means, vals.units[-1], continues_growth)
             for ind_id in members
         }
         if len(vals.nums) == len(members) and not vals.is_range:

@@ -106,7 +106,10 @@ def place(
         # "去年全市生产总值增长7%" restated in the plan part is still last year's result,
         (rs.result_cue_re.search(sentence) and not rs.target_cue_re.search(sentence))
         # and so is a 预计 figure (only results are estimated) that no target word precedes.
-        or (hit.estimated and not rs.target_cue_re.search(sentence, 0, hit.start - hit.sentence_start))
+        or (
+            hit.estimated
+            and not rs.target_cue_re.search(sentence, 0, hit.start - hit.sentence_start)
+        )
     ):
         period = "review"
     if period.startswith("review"):
@@ -161,8 +164,10 @@ def build_records(
         sentence = text[hit.sentence_start : sent_end]
         placed = place(rs, hit, period, report_year, sentence, path)
         if placed is None:
-            if unplaced is not None and period in ("preamble", "other") and not (
-                hit.year is not None or hit.multi_item or hit.multi_context
+            if (
+                unplaced is not None
+                and period in ("preamble", "other")
+                and not (hit.year is not None or hit.multi_item or hit.multi_context)
             ):
                 unplaced.append(hit)
             continue

@@ -103,6 +103,9 @@ class _Rules:
     name_year: regex.Pattern[str]
     region_evidence: tuple[_Evidence, ...]
     jurisdiction: regex.Pattern[str]
+    # What every year rule captures (a year or a plan's name): a line without one is not
+    # tried by the rules that start at a line's beginning.
+    year_token: regex.Pattern[str]
     plans: tuple[_Plan, ...]
     max_title: int
     max_unnumbered: int
@@ -219,6 +222,7 @@ def _rules() -> _Rules:
             name_year=_compile(_expand(str(data["file_name_year"]), fixed, where), where),
             region_evidence=_load_evidence(data["region_evidence"], fixed, where, False),
             jurisdiction=_compile(_expand("{JUR}", fixed, where), where),
+            year_token=_compile(_expand("{YEAR}|十[一二三四五六七]五", fixed, where), where),
             plans=plans,
             max_title=int(heads["max_title"]),
             max_unnumbered=int(heads["max_unnumbered"]),
@@ -396,6 +400,16 @@ def _parse_month(text: str, rules: _Rules) -> int | None:
     return total
 
 
+def _lines_holding(pattern: regex.Pattern[str], text: str, starts: Sequence[int]) -> list[int]:
+    """The starts of the lines in which ``pattern`` matches."""
+    found: list[int] = []
+    for m in pattern.finditer(text):
+        at = starts[bisect.bisect_right(starts, m.start()) - 1]
+        if not found or found[-1] != at:
+            found.append(at)
+    return found
+
+
 def _plan_last_year(name: str, rules: _Rules) -> int | None:
     for plan in rules.plans:
         if any(regex.fullmatch(f"“?(?:{n})”?", name) for n in plan.names):
@@ -442,9 +456,10 @@ def _detect_year(
     """
     if starts is None:
         starts = line_starts(text)
+    year_lines = _lines_holding(rules.year_token, text, starts)
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
-        for m in _matches(ev, text, starts):
+        for m in _matches(ev, text, year_lines):
             named = m.groupdict()
             plan = named.get("plan")
             y = _plan_last_year(plan, rules) if plan else _parse_year(named["y"], rules)
@@ -472,7 +487,9 @@ def _detect_year(
                 f"report year {name_year} from the file name: the text weighs "
                 f"{', '.join(map(str, tied))} equally"
             ]
-        return None, [f"report year not decided: the text weighs {', '.join(map(str, tied))} equally"]
+        return None, [
+            f"report year not decided: the text weighs {', '.join(map(str, tied))} equally"
+        ]
     warnings = []
     if len(ranked) > 1 and ranked[1][1] >= weight * rules.conflict_ratio:
         warnings.append(
@@ -628,23 +645,34 @@ def _family(period: str) -> frozenset[str]:
     return _NONE
 
 
-def _paragraph_period(line: str, allowed: frozenset[str], yr: _YearRules) -> str | None:
-    if not allowed:
-        return None
-    m = yr.start.match(line)
-    if m is not None and m.lastgroup in allowed:
-        return str(m.lastgroup)
-    # Only the allowed periods count, so only their cues are looked for.
-    found = {
-        period for period, pattern in yr.anywhere if period in allowed and pattern.search(line)
-    }
-    if len(found) == 1:
-        return found.pop()
-    return None
+def _cue_starts(
+    text: str, start: int, end: int, allowed: frozenset[str], yr: _YearRules
+) -> list[tuple[str, list[int]]]:
+    """Where each allowed period's anywhere-cues start in one line (one scan a period)."""
+    return [
+        (period, [m.start() for m in pattern.finditer(text, start, end)])
+        for period, pattern in yr.anywhere
+        if period in allowed
+    ]
 
 
-def _sentences(text: str, start: int, end: int) -> Iterable[tuple[int, str, bool]]:
-    """(offset, stripped text, is first) of each sentence of the line text[start:end]."""
+def _one_period(cues: Sequence[tuple[str, list[int]]], lo: int, hi: int) -> str | None:
+    """The one period whose cues stand in lo..hi; a text holding cues of two is left as is."""
+    found = {period for period, starts in cues if any(lo <= s < hi for s in starts)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _sentences(
+    text: str, start: int, end: int, whole: bool = False
+) -> Iterable[tuple[int, str, bool]]:
+    """(offset, stripped text, is first) of each sentence of the line text[start:end];
+    ``whole``: the line as one."""
+    if whole:
+        line = text[start:end]
+        stripped = line.strip()
+        if stripped:
+            yield start + len(line) - len(line.lstrip()), stripped, True
+        return
     first = True
     pos = start
     for m in _SENTENCE_END.finditer(text, start, end):
@@ -737,15 +765,29 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
             node = stack[-1] if stack else root
             path = " > ".join(n.title for n in stack)
             period = node.period
-            for at, sentence, first in _sentences(text, start, end):
-                if len(sentence) < min_len:
-                    moved = None
-                elif first:
-                    moved = _paragraph_period(text[at:end].strip(), node.allowed, yr)
-                else:
-                    # News write-ups pack several sentences in a paragraph; a later one
-                    # that names a period ("王喜良说，过去的一年…") turns it there.
-                    moved = _paragraph_period(sentence, node.allowed, yr)
+            allowed = node.allowed
+            if not allowed:
+                parts: Iterable[tuple[int, str, bool]] = ()
+            elif node.sticky:
+                # Where paragraphs move the period themselves, so do sentences: news
+                # write-ups pack several in a paragraph, and a later one that names a
+                # period ("王喜良说，过去的一年…") turns it there.
+                parts = _sentences(text, start, end)
+            else:
+                # Under a heading that names one period, the paragraph decides.
+                parts = _sentences(text, start, end, whole=True)
+            cues: list[tuple[str, list[int]]] | None = None
+            for at, sentence, first in parts:
+                moved = None
+                if len(sentence) >= min_len:
+                    m = yr.start.match(sentence)
+                    if m is not None and m.lastgroup in allowed:
+                        moved = str(m.lastgroup)
+                    else:
+                        if cues is None:
+                            cues = _cue_starts(text, start, end, allowed, yr)
+                        # The first sentence speaks for its whole paragraph.
+                        moved = _one_period(cues, at, end if first else at + len(sentence))
                 if moved is not None:
                     period = moved
                     if node.sticky:

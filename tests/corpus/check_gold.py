@@ -97,10 +97,15 @@ def main(folders):
                 if k in seen:
                     errs.append(f"{i}: duplicate required key {k}")
                 seen.add(k)
-        if not 8 <= len(recs) <= 40:
-            errs.append(f"{len(recs)} records (want 8-40)")
-        if not 1500 <= len(text) <= 6000:
-            errs.append(f"{len(text)} chars (want 1500-6000)")
+        # A corpus of page openings (a MANIFEST.tsv of the pages' sources) holds the first
+        # ~2,000 bytes of each page, as the search tool returned them: shorter texts, fewer
+        # records.
+        opening = (txt.parent / "MANIFEST.tsv").is_file()
+        low_recs, low_chars = (3, 300) if opening else (8, 1500)
+        if not low_recs <= len(recs) <= 40:
+            errs.append(f"{len(recs)} records (want {low_recs}-40)")
+        if not low_chars <= len(text) <= 6000:
+            errs.append(f"{len(text)} chars (want {low_chars}-6000)")
         total += len(recs)
         bad += len(errs)
         print(
