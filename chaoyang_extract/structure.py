@@ -876,7 +876,7 @@ def analyze(
         if region is None:
             warnings.append("region not found")
     yr = _year_rules(year)
+    # A page without headings is no problem in itself (paragraph and sentence cues place
+    # its figures); what could not be placed is warned about by the caller.
     sections = _sections(text, rules, yr)
-    if not any(s.path for s in sections):
-        warnings.append("no headings found")
     return Structure(year, region, tuple(sections), tuple(warnings))

@@ -1,5 +1,7 @@
-"""Precision and recall on the held-out reports in tests/corpus (constructed texts of other
-provinces, cities, counties and years, with gold records written from GUIDE.md).
+"""Precision and recall on the held-out reports in tests/corpus: constructed texts of other
+provinces, cities, counties and years (heldout*), and real published page openings found
+with the search tool (real_*), all with gold records written from GUIDE.md before cyx ran
+on them (each corpus README gives its first-contact score).
 
 The scoring follows the shared score.py: a gold record is found by a row with the same
 (doc, indicator, kind, year, measure, tier, scope) and the same value once both are in
