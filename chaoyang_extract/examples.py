@@ -104,7 +104,7 @@ def matches(expect: Mapping[str, Any], row: Mapping[str, Any], kind: str, year: 
 
 
 def check_example(rs: RuleSet, rule: str, ex: Example) -> ExampleFailure | None:
-    rows = [asdict(r) for r in extract_snippet(rs, ex.text, ex.kind, ex.year)]
+    rows = [asdict(r) for r in extract_snippet(rs, ex.text, ex.kind, ex.year, ex.region)]
     unused = list(rows)
     ok = True
     for exp in ex.expect:

@@ -74,11 +74,13 @@ def extract_many(rs: RuleSet, docs: Sequence[tuple[str, str]]) -> list[DocResult
     return [extract_document(rs, text, name) for name, text in docs]
 
 
-def extract_snippet(rs: RuleSet, snippet: str, kind: str, year: int = 2020) -> list[Record]:
+def extract_snippet(
+    rs: RuleSet, snippet: str, kind: str, year: int = 2020, region: str | None = None
+) -> list[Record]:
     """Figures in a sentence read as if it stood in the review (kind "result") or the plan
-    (kind "target") of a report delivered in ``year``: how rule examples are run."""
+    (kind "target") of ``region``'s report delivered in ``year``: how rule examples are run."""
     norm = normalize(snippet)
-    hits, timed_out = match_text(rs, norm.text, None)
+    hits, timed_out = match_text(rs, norm.text, region)
     if timed_out:
         # An example exists to prove its rule: one that times out on it proves nothing,
         # and `cyx rules test` reports the error.
@@ -88,7 +90,7 @@ def extract_snippet(rs: RuleSet, snippet: str, kind: str, year: int = 2020) -> l
         rs,
         hits,
         doc="example",
-        region=None,
+        region=region,
         report_year=year,
         text=norm.text,
         original=snippet,

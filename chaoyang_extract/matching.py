@@ -233,8 +233,13 @@ def _mentions(
         lead = text[cut:start]
         found.append(Mention(start, end, alias.members, lead, combined=alias.combined))
     valid: list[Mention] = []
+    # Once a sentence turns to another place ("2022年郑州全市生产总值…，规模以上工业增加值…"),
+    # the names after it are that place's until one names the region again.
+    elsewhere: int | None = None  # where the sentence turned to another place
     for men in found:
         lead = men.lead
+        if elsewhere is not None and rs.place_scope_break_re.search(text, elsewhere, men.start):
+            elsewhere = None
         # A name right after a conjunction continues a subject list ("城镇登记失业率、居民消费价格指数").
         if valid and rs.conj_re.fullmatch(text, valid[-1].end, men.start):
             prev = valid[-1]
@@ -243,20 +248,44 @@ def _mentions(
             )
             continue
         lm = rs.lead_re.fullmatch(lead)
+        place = lm.captures("place") if lm else []
+        own_name = False
+        if region and (lm is None or not all(_same_place(p, region) for p in place)):
+            # News copy names the region bare anywhere in the lead ("去年茂名城镇居民…",
+            # "同时武汉将2023年GDP…").
+            rest = _without_own_name(lead, region)
+            bare = rs.lead_re.fullmatch(rest) if rest is not None else None
+            if bare is not None:
+                lm, place, own_name = bare, bare.captures("place"), True
         if lm is None:
             continue
         if rs.partial_re.search(text, max(s, men.start - len(lead) - 30), men.start - len(lead)):
             continue
-        place = lm.captures("place")
         # A place before the name must be the reporting region itself; with the region
         # unknown, a named place is more likely a part (某市) than the whole.
         if place and not (region and all(_same_place(p, region) for p in place)):
+            if region is not None:
+                elsewhere = men.end
+            continue
+        if place or own_name or rs.own_jurisdiction_re.search(lead):
+            elsewhere = None
+        elif elsewhere is not None:
             continue
         years = lm.captures("year") if "year" in lm.re.groupindex else []
         if years:
             men.year = int(years[-1])
         valid.append(men)
     return valid
+
+
+def _without_own_name(lead: str, region: str) -> str | None:
+    """The lead without the region's name written bare (重庆 for 重庆市, 黔西南 for
+    黔西南布依族苗族自治州): its longest opening of two characters or more found there."""
+    for n in range(len(region) - 1, 1, -1):
+        i = lead.find(region[:n])
+        if i >= 0:
+            return lead[:i] + lead[i + n :]
+    return None
 
 
 def _same_place(place: str, region: str) -> bool:
@@ -462,7 +491,7 @@ def _predicate(
         own = text[men.end : m.end()] if qstart == men.start else item_text
         multi_item = cumulative or bool(rs.multi_filler_re.search(own))
         multi_context = any(p < m.start() for p in multi_at)
-        estimated = est_at is not None and est_at < m.start()
+        estimated = est_at is not None and est_at < m.end()
         groups = m.groupdict()  # built once: each call makes a new dict
         stretch_word = groups.get("stretch")
         past = groups.get("fromval") is not None
@@ -624,7 +653,7 @@ def _clause_hits(
     bound = _bound(rs, groups.get("pre"), groups.get("post"), False, False)
     scope = groups.get("scope") or None
     multi_context = any(p < m.start() for p in multi_at)
-    estimated = est_at is not None and est_at < m.start()
+    estimated = est_at is not None and est_at < m.end()
     return [
         Hit(
             indicator=ind.id,

@@ -82,8 +82,14 @@ def place(
         # An explicit year beats the section: "2016年达到1156.49亿元" in a five-year review.
         if hit.year == y - 1 and not hit.multi_item:
             return Placement("result", hit.year, "annual")
-        if hit.year == y and period.startswith("plan") and not hit.multi_item:
-            return Placement("target", y, "annual")
+        if hit.year == y and not hit.multi_item:
+            # A report never gives the results of its own year: outside the plan part
+            # ("预计2011年…；2012年生产总值预期增长目标为10%" in a news page's review
+            # paragraph) the year makes it a target (the 预计 is the other year's), unless
+            # it tells a level reached (从…提高到…): then the year is not one it is about.
+            if period.startswith("plan") or not hit.past:
+                return Placement("target", y, "annual")
+            return None
         if y < hit.year <= min(y + _MAX_PLAN_YEARS, _LAST_PLAN_YEAR):
             return Placement("target", hit.year, "multi_year")
         # Any other year (2013 in a 2017 report, 9999 from a garbled page) is not one

@@ -56,7 +56,7 @@ GROUP_KEYS = frozenset({"aliases", "members", "combined", "note"})
 PHRASING_KEYS = frozenset(
     {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
 )
-EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "note"})
+EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "region", "note"})
 # Columns an expected record may name: what a rule decides about a figure, not where the
 # figure stands (doc, offsets, section), which an example cannot know.
 EXPECT_KEYS = frozenset(
@@ -90,6 +90,8 @@ class Example:
     year: int
     source: str
     line: int
+    # The reporting region the sentence is read for (a place named in it may be that one).
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -475,6 +477,8 @@ class RuleSet:
     respectively_re: regex.Pattern[str] = field(init=False)
     each_re: regex.Pattern[str] = field(init=False)
     subject_chain_re: regex.Pattern[str] = field(init=False)
+    own_jurisdiction_re: regex.Pattern[str] = field(init=False)
+    place_scope_break_re: regex.Pattern[str] = field(init=False)
     result_cue_re: regex.Pattern[str] = field(init=False)
     target_cue_re: regex.Pattern[str] = field(init=False)
     estimate_re: regex.Pattern[str] = field(init=False)
@@ -994,6 +998,11 @@ class _Builder:
                 f"{owner}: example year must be a report year ({YEARS.start}-{YEARS.stop - 1})",
                 _line(ex, "year"),
             )
+        region = ex.get("region")
+        if region is not None and not _is_text(region):
+            self.problem(
+                source, f"{owner}: example region must be a place name", _line(ex, "region")
+            )
         expect = ex.get("expect")
         if "expect" not in ex:
             self.problem(
@@ -1016,6 +1025,7 @@ class _Builder:
             year=int(year),
             source=source,
             line=line,
+            region=str(region) if region is not None else None,
         )
 
     def _expected(self, e: Any, source: str, owner: str, at: int) -> dict[str, Any] | None:
@@ -1359,6 +1369,8 @@ def _compile(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.respectively_re = regex.compile(_words_or_never(lex.get("respectively_words")))
     rs.each_re = regex.compile(_words_or_never(lex.get("each_words")))
     rs.subject_chain_re = regex.compile(str(lex.get("subject_chain") or "(?!)"))
+    rs.own_jurisdiction_re = regex.compile(str(lex.get("own_jurisdiction") or "(?!)"))
+    rs.place_scope_break_re = regex.compile(str(lex.get("place_scope_break") or "(?!)"))
     rs.result_cue_re = regex.compile(_alternation(lex["result_cues"]))
     rs.target_cue_re = regex.compile(_alternation(lex["target_cues"]))
     rs.estimate_re = regex.compile(_alternation(lex["estimate_words"]))

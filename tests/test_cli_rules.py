@@ -273,6 +273,27 @@ def test_rules_test_shows_expected_and_actual_rows(tmp_path: Path) -> None:
     assert "1 failed" in result.stderr
 
 
+def test_example_region_is_the_place_a_sentence_is_read_for(tmp_path: Path) -> None:
+    # The same sentence gives the figure for 茂名市's report and nothing for 南京市's.
+    def rules(region: object) -> str:
+        return GOOD_INDICATOR.replace(
+            "      - text: 商品房销售面积达到120万平方米，增长5%\n        kind: result\n",
+            "      - text: 去年茂名商品房销售面积达到120万平方米，增长5%\n"
+            f"        kind: result\n        region: {region}\n",
+        )
+
+    write(tmp_path, "h.yaml", rules("茂名市"))
+    assert cyx("rules", "test", str(tmp_path)).exit_code == EXIT_OK
+    write(tmp_path, "h.yaml", rules("南京市"))
+    result = cyx("rules", "test", str(tmp_path))
+    assert result.exit_code == EXIT_CHECK_FAILED
+    assert "(no records)" in result.stdout
+    write(tmp_path, "h.yaml", rules("[1, 2]"))
+    result = cyx("rules", "check", str(tmp_path))
+    assert result.exit_code == EXIT_CHECK_FAILED
+    assert "example region must be a place name" in result.output
+
+
 def test_rules_test_passes_a_good_user_rule(tmp_path: Path) -> None:
     write(tmp_path, "h.yaml", GOOD_INDICATOR)
     result = cyx("rules", "test", str(tmp_path))

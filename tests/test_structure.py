@@ -526,6 +526,9 @@ def test_news_datelines_are_year_evidence(line: str, year: int | None) -> None:
         ("胡衡华指出，2015年政府工作的总体要求是：稳中求进。", 2015),
         ("市长在报告中称，2017年将全面做好稳增长等工作。", 2017),
         ("市长说，2014年，全市上下科学应对，预计完成地区生产总值7810亿元。", 2015),
+        # said only of a year that is over
+        ("黄奇帆说，2012年是重庆发展进程中极不平凡的一年。", 2013),
+        ("2019年是极不寻常的一年，全县上下攻坚克难。", 2020),
         # A plan paragraph that opens on this year is no review of it.
         ("2016年，全市将力争实现地区生产总值增长7%。", None),
     ],
