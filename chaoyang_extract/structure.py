@@ -21,7 +21,7 @@ import yaml
 
 from .errors import RuleError
 from .resources import rules_dir
-from .rules import line_anchored
+from .rules import line_anchored, required_words
 
 __all__ = ["PERIODS", "Section", "Structure", "analyze"]
 
@@ -81,6 +81,12 @@ class _Evidence:
     by_line: bool = False
     # A dated match counts only in these months (a news page dated in summer is a repost).
     months: frozenset[int] | None = None
+    # The pattern starts with its year ("(?P<y>{YEAR})年…", look-behinds aside): trying it
+    # where a year is written is faster than letting the regex module scan every character.
+    at_year: bool = False
+    # Words of which every match holds one (None: the pattern promises none): a text
+    # without any is not scanned.
+    words: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,9 +138,9 @@ def _expand(pattern: str, values: Mapping[str, str], where: str, depth: int = 0)
     return str(_PLACEHOLDER.sub(repl, pattern))
 
 
-def _compile(pattern: str, where: str) -> regex.Pattern[str]:
+def _compile(pattern: str, where: str, flags: int = 0) -> regex.Pattern[str]:
     try:
-        return regex.compile(pattern, regex.V0)
+        return regex.compile(pattern, regex.V0 | flags)
     except regex.error as err:
         raise RuleError(where, f"bad pattern {pattern!r}: {err}") from err
 
@@ -155,6 +161,10 @@ def _alternation(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in unique)
 
 
+# Look-behinds (without groups of their own inside), then the year group.
+_STARTS_WITH_YEAR = regex.compile(r"(?:\(\?<[!=][^()]*\))*\(\?P<y>\{YEAR\}\)")
+
+
 def _load_evidence(
     items: Any, placeholders: Mapping[str, str], where: str, with_offset: bool
 ) -> tuple[_Evidence, ...]:
@@ -168,10 +178,14 @@ def _load_evidence(
         weight = float(item.get("weight", 1))
         offset = int(item.get("offset", 0)) if with_offset else 0
         months = frozenset(int(m) for m in item["months"]) if "months" in item else None
+        # A rule whose end is rare (…市长) is found much faster scanning from the right.
+        flags = regex.REVERSE if item.get("reverse") else 0
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
-            pattern = _compile(_expand(p, placeholders, where), where)
-            anchored = line_anchored(pattern.pattern)
-            out.append(_Evidence(rid, weight, offset, pattern, anchored, months))
+            pattern = _compile(_expand(p, placeholders, where), where, flags)
+            anchored = not flags and line_anchored(pattern.pattern)
+            at_year = not (anchored or flags) and _STARTS_WITH_YEAR.match(p) is not None
+            words = required_words(pattern.pattern)
+            out.append(_Evidence(rid, weight, offset, pattern, anchored, months, at_year, words))
     return tuple(out)
 
 
@@ -258,7 +272,8 @@ class _YearRules:
     heading: regex.Pattern[str]  # named groups: <family>__<strength>
     unnumbered: regex.Pattern[str]
     start: regex.Pattern[str]
-    anywhere: tuple[tuple[str, regex.Pattern[str]], ...]
+    # (period, pattern, words of which a match holds one, or None when it promises none)
+    anywhere: tuple[tuple[str, regex.Pattern[str], frozenset[str] | None], ...]
     fyp_any: regex.Pattern[str] | None  # five-year plan names when Y is unknown
 
 
@@ -365,7 +380,8 @@ def _year_rules(year: int | None) -> _YearRules:
             raise RuleError(where, f"paragraph_cues.anywhere: unknown period {period!r}")
         usable = _usable(_strings(pats, where), values, where)
         if usable:
-            anywhere.append((str(period), _compile(_alternation(usable), where)))
+            pattern = _compile(_alternation(usable), where)
+            anywhere.append((str(period), pattern, required_words(pattern.pattern)))
     return _YearRules(heading, unnumbered, start, tuple(anywhere), fyp_any)
 
 
@@ -428,8 +444,11 @@ def line_starts(text: str) -> list[int]:
 
 
 def _matches(ev: _Evidence, text: str, starts: Sequence[int]) -> Sequence[regex.Match[str]]:
-    """The matches of ``ev.pattern.finditer(text)``."""
-    if not ev.by_line:
+    """The matches of ``ev.pattern.finditer(text)``; ``starts`` holds every place where
+    one can start, if the rule is tried by line or at years."""
+    if ev.words is not None and not any(w in text for w in ev.words):
+        return []
+    if not (ev.by_line or ev.at_year):
         return list(ev.pattern.finditer(text))
     found: list[regex.Match[str]] = []
     end = 0
@@ -457,9 +476,10 @@ def _detect_year(
     if starts is None:
         starts = line_starts(text)
     year_lines = _lines_holding(rules.year_token, text, starts)
+    year_at = [m.start() for m in rules.year_token.finditer(text)]
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
-        for m in _matches(ev, text, year_lines):
+        for m in _matches(ev, text, year_at if ev.at_year else year_lines):
             named = m.groupdict()
             plan = named.get("plan")
             y = _plan_last_year(plan, rules) if plan else _parse_year(named["y"], rules)
@@ -649,10 +669,12 @@ def _cue_starts(
     text: str, start: int, end: int, allowed: frozenset[str], yr: _YearRules
 ) -> list[tuple[str, list[int]]]:
     """Where each allowed period's anywhere-cues start in one line (one scan a period)."""
+    line = text[start:end]
     return [
         (period, [m.start() for m in pattern.finditer(text, start, end)])
-        for period, pattern in yr.anywhere
-        if period in allowed
+        for period, pattern, words in yr.anywhere
+        # Most lines hold none of the words a cue needs: checking is cheaper than scanning.
+        if period in allowed and (words is None or any(w in line for w in words))
     ]
 
 
