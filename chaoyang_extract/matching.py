@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import regex
 
@@ -502,30 +502,32 @@ def _predicate(
         means = rule.means
         if means == "adjusted":
             means = "growth" if groups.get("dir") else "amount"
-        # What every hit of this item shares; each hit fills in its figure.
-        shared = Hit(
-            indicator="",
-            measure="",
-            value=0.0,
-            value_max=None,
-            unit="%",
-            bound="eq",
-            stretch=False,
-            estimated=estimated,
-            multi_item=multi_item,
-            multi_context=multi_context,
-            past=past,
-            year=year,
-            scope=None,
-            start=qstart,
-            end=m.end(),
-            rule=rule.id,
-            sentence_start=sent_start,
-            adjusted=rule.means == "adjusted",
-        )
+        adjusted = rule.means == "adjusted"
+        item_end = m.end()
         if means == "flat":
             hits.extend(
-                replace(shared, indicator=flat_id, measure="growth", past=False)
+                # (Built whole, not by dataclasses.replace of a template: that cost more
+                # than the matching.)
+                Hit(
+                    indicator=flat_id,
+                    measure="growth",
+                    value=0.0,
+                    value_max=None,
+                    unit="%",
+                    bound="eq",
+                    stretch=False,
+                    estimated=estimated,
+                    multi_item=multi_item,
+                    multi_context=multi_context,
+                    past=False,
+                    year=year,
+                    scope=None,
+                    start=qstart,
+                    end=item_end,
+                    rule=rule.id,
+                    sentence_start=sent_start,
+                    adjusted=adjusted,
+                )
                 for flat_id in men.members
                 if "growth" in rs.indicators[flat_id].measures
             )
@@ -576,8 +578,7 @@ def _predicate(
                 continue
             value = num * sign
             hits.append(
-                replace(
-                    shared,
+                Hit(
                     indicator=ind_id,
                     measure=measure,
                     value=value,
@@ -587,6 +588,17 @@ def _predicate(
                     # 力争 reaches for more of what was just given; a level after a
                     # growth ("增长25%，力争突破1100亿元") is that level's only target.
                     stretch=bool(stretch_word) and prev_measure == measure,
+                    estimated=estimated,
+                    multi_item=multi_item,
+                    multi_context=multi_context,
+                    past=past,
+                    year=year,
+                    scope=None,
+                    start=qstart,
+                    end=item_end,
+                    rule=rule.id,
+                    sentence_start=sent_start,
+                    adjusted=adjusted,
                 )
             )
             emitted = True

@@ -416,13 +416,13 @@ def _parse_month(text: str, rules: _Rules) -> int | None:
     return total
 
 
-def _lines_holding(pattern: regex.Pattern[str], text: str, starts: Sequence[int]) -> list[int]:
-    """The starts of the lines in which ``pattern`` matches."""
+def _lines_holding(offsets: Sequence[int], starts: Sequence[int]) -> list[int]:
+    """The starts of the lines that hold any of ``offsets`` (ascending)."""
     found: list[int] = []
-    for m in pattern.finditer(text):
-        at = starts[bisect.bisect_right(starts, m.start()) - 1]
-        if not found or found[-1] != at:
-            found.append(at)
+    for at in offsets:
+        line = starts[bisect.bisect_right(starts, at) - 1]
+        if not found or found[-1] != line:
+            found.append(line)
     return found
 
 
@@ -475,8 +475,8 @@ def _detect_year(
     """
     if starts is None:
         starts = line_starts(text)
-    year_lines = _lines_holding(rules.year_token, text, starts)
     year_at = [m.start() for m in rules.year_token.finditer(text)]
+    year_lines = _lines_holding(year_at, starts)
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
         for m in _matches(ev, text, year_at if ev.at_year else year_lines):
@@ -598,8 +598,8 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _find_heading(line: str, rules: _Rules, yr: _YearRules) -> tuple[str, str] | None:
-    s = line.strip()
+def _find_heading(s: str, rules: _Rules, yr: _YearRules) -> tuple[str, str] | None:
+    """The (style, title) of the heading that the stripped line ``s`` is, if it is one."""
     if not s:
         return None
     if rules.prefix.match(s):
@@ -757,10 +757,11 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
     min_len = _min_paragraph()
     found: list[tuple[int, int, _Heading | None]] = []
     for start, end in _line_spans(text):
-        if rules.restart_lines.match(text[start:end].strip()):
+        line = text[start:end].strip()
+        if rules.restart_lines.match(line):
             found.append((start, end, _RESTART))
             continue
-        hit = _find_heading(text[start:end], rules, yr)
+        hit = _find_heading(line, rules, yr)
         if hit is None:
             found.append((start, end, None))
         else:
