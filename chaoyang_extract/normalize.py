@@ -205,8 +205,11 @@ def _load_rules(path: Path) -> _Rules:
     # Every edit starts at one of these characters.  Starting the pattern with a plain
     # character class lets the regex engine skip everything else at C speed; the kind
     # of edit is then told by the first character.
+    # A 。 is a candidate only before a digit: most are full stops, and a Python-level
+    # look at each one cost more than the rest of normalising.
     edits = re.compile(
-        rf"[\r{_INVISIBLE}&（;,。{_HSPACE}{dashes}]"
+        "(?:。(?=[0-9])|"
+        rf"[\r{_INVISIBLE}&（;,{_HSPACE}{dashes}]"
         "(?:"
         r"(?<=\r)\n"
         f"|(?<=[{_INVISIBLE}])[{_INVISIBLE}]+"
@@ -215,7 +218,7 @@ def _load_rules(path: Path) -> _Rules:
         r"|(?<=;);(?!;)(?<!;;;)"
         f"|(?<=[{_HSPACE}])[{_HSPACE}]+"
         f"|(?<=[{dashes}])[{dashes}](?=[0-9])"
-        ")?"
+        ")?)"
     )
     # The last character of a token at a line end (or before a space and Chinese text);
     # the token itself is read backwards from there, which is much cheaper than

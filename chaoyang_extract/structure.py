@@ -84,6 +84,8 @@ class _Evidence:
     # The pattern starts with its year ("(?P<y>{YEAR})年…", look-behinds aside): trying it
     # where a year is written is faster than letting the regex module scan every character.
     at_year: bool = False
+    # ... and 年 follows the year: only years written as years are tried (most are).
+    year_nian: bool = False
     # Words of which every match holds one (None: the pattern promises none): a text
     # without any is not scanned.
     words: frozenset[str] | None = None
@@ -183,9 +185,13 @@ def _load_evidence(
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
             pattern = _compile(_expand(p, placeholders, where), where, flags)
             anchored = not flags and line_anchored(pattern.pattern)
-            at_year = not (anchored or flags) and _STARTS_WITH_YEAR.match(p) is not None
+            lead = None if anchored or flags else _STARTS_WITH_YEAR.match(p)
+            after = p[lead.end() : lead.end() + 2] if lead else ""
+            nian = after[:1] == "年" and after[1:2] not in ("?", "*", "{")
             words = required_words(pattern.pattern)
-            out.append(_Evidence(rid, weight, offset, pattern, anchored, months, at_year, words))
+            out.append(
+                _Evidence(rid, weight, offset, pattern, anchored, months, bool(lead), nian, words)
+            )
     return tuple(out)
 
 
@@ -475,11 +481,14 @@ def _detect_year(
     """
     if starts is None:
         starts = line_starts(text)
-    year_at = [m.start() for m in rules.year_token.finditer(text)]
+    tokens = [m.span() for m in rules.year_token.finditer(text)]
+    year_at = [a for a, _ in tokens]
+    nian_at = [a for a, b in tokens if text.startswith("年", b)]
     year_lines = _lines_holding(year_at, starts)
     votes: dict[int, float] = {}
     for ev in rules.year_evidence:
-        for m in _matches(ev, text, year_at if ev.at_year else year_lines):
+        places = (nian_at if ev.year_nian else year_at) if ev.at_year else year_lines
+        for m in _matches(ev, text, places):
             named = m.groupdict()
             plan = named.get("plan")
             y = _plan_last_year(plan, rules) if plan else _parse_year(named["y"], rules)
@@ -670,16 +679,19 @@ def _cue_starts(
 ) -> list[tuple[str, list[int]]]:
     """Where each allowed period's anywhere-cues start in one line (one scan a period)."""
     line = text[start:end]
-    return [
+    found = [
         (period, [m.start() for m in pattern.finditer(text, start, end)])
         for period, pattern, words in yr.anywhere
         # Most lines hold none of the words a cue needs: checking is cheaper than scanning.
         if period in allowed and (words is None or any(w in line for w in words))
     ]
+    return [(period, starts) for period, starts in found if starts]
 
 
 def _one_period(cues: Sequence[tuple[str, list[int]]], lo: int, hi: int) -> str | None:
     """The one period whose cues stand in lo..hi; a text holding cues of two is left as is."""
+    if not cues:
+        return None
     found = {period for period, starts in cues if any(lo <= s < hi for s in starts)}
     return found.pop() if len(found) == 1 else None
 
