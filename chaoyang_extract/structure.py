@@ -798,7 +798,6 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
             h = None
         if h is None:
             node = stack[-1] if stack else root
-            path = " > ".join(n.title for n in stack)
             period = node.period
             allowed = node.allowed
             if not allowed:
@@ -828,7 +827,7 @@ def _sections(text: str, rules: _Rules, yr: _YearRules) -> list[Section]:
                     if node.sticky:
                         node.period = moved
                 if period != current:
-                    cuts.append((at, path, period))
+                    cuts.append((at, " > ".join(n.title for n in stack), period))
                     current = period
             continue
         depth = _depth(h, top, stack, styles)
