@@ -11,6 +11,7 @@ import glob
 import json
 import os
 import signal
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -116,8 +117,9 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
             continue
         p = Path(raw)
         if p.is_dir():
-            found = _txt_files(p)
-            if not found:
+            found, unreadable = _txt_files(p)
+            failures.extend(unreadable)
+            if not found and not unreadable:
                 failures.append(Failure(raw, "folder holds no *.txt files"))
             for q in found:
                 add(q, str(q))
@@ -129,15 +131,50 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
                 failures.append(Failure(raw, "no file matches this pattern"))
             for m in matches:
                 mp = Path(m)
-                for q in _txt_files(mp) if mp.is_dir() else [mp]:
+                if mp.is_dir():
+                    found, unreadable = _txt_files(mp)
+                    failures.extend(unreadable)
+                else:
+                    found = [mp]
+                for q in found:
                     add(q, str(q))
         else:
             failures.append(Failure(raw, "no such file or folder"))
     return sources, failures
 
 
-def _txt_files(folder: Path) -> list[Path]:
-    return sorted(q for q in folder.rglob("*.txt") if q.is_file())
+def _txt_files(folder: Path) -> tuple[list[Path], list[Failure]]:
+    """The ``*.txt`` files below ``folder`` (sorted), and what could not be looked into.
+
+    A subfolder or file that cannot be listed or looked at may hold a report: it is a
+    failure, never skipped in silence (Path.rglob would skip it). Symbolic links to
+    folders are not followed, as rglob does not follow them.
+    """
+    found: list[Path] = []
+    failures: list[Failure] = []
+
+    def unreadable(exc: OSError) -> None:
+        failures.append(Failure(str(exc.filename or folder), f"cannot read folder: {_why(exc)}"))
+
+    for top, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            if not name.endswith(".txt"):
+                continue
+            q = Path(top, name)
+            try:
+                if stat.S_ISREG(q.stat().st_mode):
+                    found.append(q)
+            except FileNotFoundError:
+                continue  # a dangling symbolic link names no report
+            except OSError as exc:
+                failures.append(Failure(str(q), f"cannot read: {_why(exc)}"))
+    return sorted(found), sorted(failures)
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
 
 
 def shared_docs(sources: Sequence[Source]) -> dict[str, list[str]]:
