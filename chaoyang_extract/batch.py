@@ -209,12 +209,25 @@ class Options:
     rules_dirs: tuple[str, ...] = ()
     year: int | None = None
     region: str | None = None
+    # Seconds one document may take (--doc-timeout); None: no limit.
+    doc_timeout: float | None = None
 
 
 def extract_source(
     rs: RuleSet, source: Source, opts: Options, data: bytes | None = None
 ) -> Outcome:
-    """Read and extract one document; every problem becomes the outcome's one-line error."""
+    """Read and extract one document; every problem becomes the outcome's one-line error,
+    and so does running over ``opts.doc_timeout``."""
+    from .budget import DocTimeout, time_budget
+
+    try:
+        with time_budget(opts.doc_timeout):
+            return _extract_source(rs, source, opts, data)
+    except DocTimeout:
+        return Outcome(source, error=f"took over {opts.doc_timeout:g} s (--doc-timeout); skipped")
+
+
+def _extract_source(rs: RuleSet, source: Source, opts: Options, data: bytes | None) -> Outcome:
     from .extract import DocResult, extract_document
     from .reading import decode_bytes, read_document
 

@@ -133,6 +133,14 @@ def main() -> None:
     help="Exit 1 naming each document that lacks one of these figures, e.g. gdp:target,fixed_asset_investment:result.",
 )
 @click.option(
+    "--doc-timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="Fail a document that takes longer than this (the others go on); 0: no limit.",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -159,6 +167,7 @@ def extract(
     region: str | None,
     rules_dirs: tuple[Path, ...],
     require: str | None,
+    doc_timeout: float,
     summary_json: Path | None,
     quiet: bool,
 ) -> None:
@@ -210,7 +219,7 @@ def extract(
             f"warning: doc '{doc}' names {len(labels)} files ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}); their rows share it"
         )
     stdin = sys.stdin.buffer.read() if any(s.is_stdin for s in sources) else None
-    opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region)
+    opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
     try:
         with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
             run = batch.run_batch(
