@@ -102,11 +102,18 @@ def match_text(
             continue
         names = named is None or i in named
         clauses = claused is None or i in claused
-        try:
-            hits.extend(match_sentence(rs, text, s, e, region, skip, names, clauses))
-        except RuleTimeout as t:
-            timed_out.extend(t.rules)
-            skip = skip | set(t.rules)
+        # A user's rule that times out is skipped from then on, and the sentence is read
+        # again without it: its other figures (the built-in rules') are not lost with it.
+        while True:
+            try:
+                hits.extend(match_sentence(rs, text, s, e, region, skip, names, clauses))
+                break
+            except RuleTimeout as t:
+                new = [r for r in t.rules if r not in skip]
+                timed_out.extend(new)
+                skip = skip | set(t.rules)
+                if not new:
+                    break  # cannot happen: a skipped rule is not run again
     return hits, timed_out
 
 
