@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import SAMPLE
+
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 PLAN = "2019年政府工作报告\n2019年主要预期目标：地区生产总值增长7%左右，固定资产投资增长8%。\n"
 
@@ -129,3 +131,19 @@ def test_unreadable_file_in_a_folder_is_a_failure(shared_tmp: Path) -> None:
     assert code == 3, stderr
     assert f"cyx: {root / 'b.txt'}: cannot read: permission denied" in lines(stderr)
     assert "1 failed" in stderr
+
+
+# --------------------------------------------------------------------------- item 12
+
+
+def test_cr_only_line_ends_give_the_right_line_numbers() -> None:
+    from chaoyang_extract.extract import extract_document
+    from chaoyang_extract.rules import load_rules
+
+    rs = load_rules()
+    text = SAMPLE.read_text(encoding="utf-8").replace("\r\n", "\n")
+    lf = [(r.indicator, r.line) for r in extract_document(rs, text, "lf").records]
+    assert len({line for _, line in lf}) > 5
+    for newline in ("\r", "\r\n"):
+        other = extract_document(rs, text.replace("\n", newline), "cr").records
+        assert [(r.indicator, r.line) for r in other] == lf, repr(newline)
