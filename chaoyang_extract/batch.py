@@ -7,11 +7,13 @@ Nothing here imports pandas or pyarrow: a run only needs them when a table is wr
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import os
 import signal
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -89,6 +91,28 @@ def read_list(text: str) -> list[str]:
         if item and not item.startswith("#"):
             out.append(item)
     return out
+
+
+def read_stdin() -> bytes:
+    """All of stdin; InputError("-", …) when it is closed (``<&-``) or unreadable."""
+    stream = sys.stdin  # None when the process started with descriptor 0 closed
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "it is closed")
+        return stream.buffer.read()
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, OSError) and exc.errno == errno.EBADF:
+            why = "it is closed"
+        raise InputError(STDIN, f"cannot read stdin: {why}") from None
+
+
+def without_stdin(
+    sources: Sequence[Source], failures: Sequence[Failure], error: InputError
+) -> tuple[list[Source], list[Failure]]:
+    """The documents and failures of a run whose stdin could not be read."""
+    kept = [s for s in sources if not s.is_stdin]
+    return kept, [*failures, Failure(error.path, error.message)]
 
 
 def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import CyxError, OutputError, RuleError
+from .errors import CyxError, InputError, OutputError, RuleError
 
 if TYPE_CHECKING:
     from .batch import Run
@@ -218,7 +218,12 @@ def extract(
         _err(
             f"warning: doc '{doc}' names {len(labels)} files ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}); their rows share it"
         )
-    stdin = sys.stdin.buffer.read() if any(s.is_stdin for s in sources) else None
+    stdin = None
+    if any(s.is_stdin for s in sources):
+        try:
+            stdin = batch.read_stdin()
+        except InputError as e:  # `<&-`: a failed input like any other; the rest go on
+            sources, input_failures = batch.without_stdin(sources, input_failures, e)
     opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
     try:
         with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
@@ -317,6 +322,8 @@ def _write_tables(
 
     try:
         if out_dir == "-":
+            if sys.stdout is None:  # the process started with descriptor 1 closed (`>&-`)
+                raise OutputError("-", "cannot write to stdout: it is closed")
             write_stdout_csv(records, sys.stdout.buffer)
             return ["-"], False
         info = RunInfo(rules_version=rs.version, inputs=inputs, options=options)
@@ -337,11 +344,15 @@ def _write_tables(
 
 
 def _read_list_file(name: str) -> str:
+    from .batch import read_stdin
+
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        data = read_stdin() if name == "-" else Path(name).read_bytes()
         return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise click.BadParameter(f"cannot read {name}: {e}", param_hint="--from-list") from None
+    except InputError as e:
+        raise click.BadParameter(e.message, param_hint="--from-list") from None
 
 
 # With more documents than this, the summary gives totals only.

@@ -8,6 +8,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,3 +149,44 @@ def test_cr_only_line_ends_give_the_right_line_numbers() -> None:
     for newline in ("\r", "\r\n"):
         other = extract_document(rs, text.replace("\n", newline), "cr").records
         assert [(r.indicator, r.line) for r in other] == lf, repr(newline)
+
+
+# --------------------------------------------------------------------------- item 9
+
+CYX = str(Path(sys.executable).with_name("cyx"))
+
+
+def _run_with_closed(fd: int, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`cyx ARGS` started with descriptor ``fd`` closed (the shell's `<&-` or `>&-`)."""
+    return subprocess.run(
+        [CYX, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        preexec_fn=lambda: os.close(fd),  # after the pipes are set up: closes ours
+    )
+
+
+def test_closed_stdin_fails_only_stdin(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "good.txt")
+    proc = _run_with_closed(0, ["extract", "-", "good.txt", "--format", "csv"], tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 3, proc.stderr
+    assert "cyx: -: cannot read stdin: it is closed" in lines(proc.stderr)
+    assert len(rows(tmp_path / "records.csv")) > 20
+
+
+def test_closed_stdout_is_one_line_and_exit_5(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "good.txt")
+    proc = _run_with_closed(1, ["extract", "good.txt", "-o", "-", "-q"], tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 5, proc.stderr
+    assert lines(proc.stderr) == ["cyx: -: cannot write to stdout: it is closed"]
+
+
+def test_closed_stdin_as_the_list_of_inputs_is_a_usage_error(tmp_path: Path) -> None:
+    proc = _run_with_closed(0, ["extract", "--from-list", "-"], tmp_path)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot read stdin: it is closed" in proc.stderr
