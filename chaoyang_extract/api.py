@@ -5,7 +5,7 @@
     >>> df[["indicator", "kind", "measure", "bound"]].iloc[0].tolist(), float(df["value"][0])
     (['gdp', 'target', 'growth', 'approx'], 6.5)
 
-The columns and dtypes are those of spec/OUTPUT.md (nullable pandas dtypes for the Arrow
+The columns and dtypes are those of docs/OUTPUT.md (nullable pandas dtypes for the Arrow
 types: ``string``, ``Int16``, ``Int32``, ``float64``, ``boolean``).
 """
 

@@ -45,7 +45,7 @@ def _load_rules(rules: Sequence[Path]) -> RuleSet:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cyx")
+@click.version_option(__version__, "-V", "--version", prog_name="cyx")
 def main() -> None:
     """cyx: indicator tables from Chinese government work reports (政府工作报告).
 
@@ -56,11 +56,12 @@ def main() -> None:
     \b
     Exit codes:
       0  all inputs extracted (an empty input is a warning, not an error)
-      1  a check failed (--require unmet, `rules check` or `rules test` problems)
+      1  a check failed (--require unmet, a `rules check` pattern too slow,
+         a `rules test` example failing)
       2  bad command line
       3  one or more inputs could not be read or extracted (the others were
          still written; with none left, no table is written)
-      4  a rule file did not load
+      4  a rule file did not load (also from `rules check` and `rules test`)
       5  the table could not be written
     """
 
@@ -175,7 +176,7 @@ def extract(
     them), glob patterns, or - for stdin.
 
     Writes NAME.csv (UTF-8 with BOM) and NAME.parquet in the output folder by default: one
-    row per figure, one `doc` per input (see spec/OUTPUT.md for the columns). A document
+    row per figure, one `doc` per input (docs/OUTPUT.md describes the columns). A document
     that cannot be read is named on stderr and the others are still written (exit 3).
     """
     from click.core import ParameterSource

@@ -190,3 +190,25 @@ def test_closed_stdin_as_the_list_of_inputs_is_a_usage_error(tmp_path: Path) -> 
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 2, proc.stderr
     assert "cannot read stdin: it is closed" in proc.stderr
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+def test_the_columns_contract_ships_with_the_project() -> None:
+    """docs/OUTPUT.md lists the table's columns in order; README and help point there, and
+    no README command needs the shared folder outside the clone."""
+    from chaoyang_extract.records import COLUMNS
+
+    root = SAMPLE.parent.parent
+    doc = (root / "docs" / "OUTPUT.md").read_text(encoding="utf-8")
+    listed = [m.split("|")[1].strip() for m in doc.splitlines() if m.startswith("| ")][1:]
+    assert tuple(listed) == COLUMNS
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "docs/OUTPUT.md" in readme
+    assert "../shared" not in readme and "spec/" not in readme
+    from click.testing import CliRunner
+
+    from chaoyang_extract.cli import main
+
+    assert "docs/OUTPUT.md" in CliRunner().invoke(main, ["extract", "--help"]).stdout
