@@ -5,12 +5,13 @@
     >>> df[["indicator", "kind", "measure", "bound"]].iloc[0].tolist(), float(df["value"][0])
     (['gdp', 'target', 'growth', 'approx'], 6.5)
 
-The columns and dtypes are those of spec/OUTPUT.md (nullable pandas dtypes for the Arrow
+The columns and dtypes are those of docs/OUTPUT.md (nullable pandas dtypes for the Arrow
 types: ``string``, ``Int16``, ``Int32``, ``float64``, ``boolean``).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +26,10 @@ from .rules import RuleSet, load_rules
 from .table import to_frame
 
 PathLike = str | Path
+
+# Half of a UTF-16 pair alone (what errors="surrogateescape" leaves for a bad byte): no
+# character, and no output format can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _rules(rules: Iterable[PathLike]) -> RuleSet:
@@ -43,7 +48,15 @@ def extract_text(
 
     ``year`` and ``region`` override what the text says, as ``--year``/``--region`` do;
     ``rules`` adds rule folders or files to the built-in ones (RuleError if one is bad).
+    Text that is not valid Unicode (a lone surrogate) raises InputError naming ``doc``.
     """
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(
+            doc,
+            f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}, "
+            "which is not a character; decode the report with errors='replace'",
+        )
     res = extract_document(_rules(rules), text, doc, year=year, region=region)
     return to_frame(res.records)
 

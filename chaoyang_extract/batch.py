@@ -7,10 +7,13 @@ Nothing here imports pandas or pyarrow: a run only needs them when a table is wr
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import os
 import signal
+import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -90,6 +93,28 @@ def read_list(text: str) -> list[str]:
     return out
 
 
+def read_stdin() -> bytes:
+    """All of stdin; InputError("-", …) when it is closed (``<&-``) or unreadable."""
+    stream = sys.stdin  # None when the process started with descriptor 0 closed
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, "it is closed")
+        return stream.buffer.read()
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, OSError) and exc.errno == errno.EBADF:
+            why = "it is closed"
+        raise InputError(STDIN, f"cannot read stdin: {why}") from None
+
+
+def without_stdin(
+    sources: Sequence[Source], failures: Sequence[Failure], error: InputError
+) -> tuple[list[Source], list[Failure]]:
+    """The documents and failures of a run whose stdin could not be read."""
+    kept = [s for s in sources if not s.is_stdin]
+    return kept, [*failures, Failure(error.path, error.message)]
+
+
 def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
     """Inputs (files, folders, globs, ``-``) -> documents in input order, and failures.
 
@@ -116,8 +141,9 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
             continue
         p = Path(raw)
         if p.is_dir():
-            found = _txt_files(p)
-            if not found:
+            found, unreadable = _txt_files(p)
+            failures.extend(unreadable)
+            if not found and not unreadable:
                 failures.append(Failure(raw, "folder holds no *.txt files"))
             for q in found:
                 add(q, str(q))
@@ -129,15 +155,50 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
                 failures.append(Failure(raw, "no file matches this pattern"))
             for m in matches:
                 mp = Path(m)
-                for q in _txt_files(mp) if mp.is_dir() else [mp]:
+                if mp.is_dir():
+                    found, unreadable = _txt_files(mp)
+                    failures.extend(unreadable)
+                else:
+                    found = [mp]
+                for q in found:
                     add(q, str(q))
         else:
             failures.append(Failure(raw, "no such file or folder"))
     return sources, failures
 
 
-def _txt_files(folder: Path) -> list[Path]:
-    return sorted(q for q in folder.rglob("*.txt") if q.is_file())
+def _txt_files(folder: Path) -> tuple[list[Path], list[Failure]]:
+    """The ``*.txt`` files below ``folder`` (sorted), and what could not be looked into.
+
+    A subfolder or file that cannot be listed or looked at may hold a report: it is a
+    failure, never skipped in silence (Path.rglob would skip it). Symbolic links to
+    folders are not followed, as rglob does not follow them.
+    """
+    found: list[Path] = []
+    failures: list[Failure] = []
+
+    def unreadable(exc: OSError) -> None:
+        failures.append(Failure(str(exc.filename or folder), f"cannot read folder: {_why(exc)}"))
+
+    for top, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            if not name.endswith(".txt"):
+                continue
+            q = Path(top, name)
+            try:
+                if stat.S_ISREG(q.stat().st_mode):
+                    found.append(q)
+            except FileNotFoundError:
+                continue  # a dangling symbolic link names no report
+            except OSError as exc:
+                failures.append(Failure(str(q), f"cannot read: {_why(exc)}"))
+    return sorted(found), sorted(failures)
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
 
 
 def shared_docs(sources: Sequence[Source]) -> dict[str, list[str]]:
@@ -172,12 +233,25 @@ class Options:
     rules_dirs: tuple[str, ...] = ()
     year: int | None = None
     region: str | None = None
+    # Seconds one document may take (--doc-timeout); None: no limit.
+    doc_timeout: float | None = None
 
 
 def extract_source(
     rs: RuleSet, source: Source, opts: Options, data: bytes | None = None
 ) -> Outcome:
-    """Read and extract one document; every problem becomes the outcome's one-line error."""
+    """Read and extract one document; every problem becomes the outcome's one-line error,
+    and so does running over ``opts.doc_timeout``."""
+    from .budget import DocTimeout, time_budget
+
+    try:
+        with time_budget(opts.doc_timeout):
+            return _extract_source(rs, source, opts, data)
+    except DocTimeout:
+        return Outcome(source, error=f"took over {opts.doc_timeout:g} s (--doc-timeout); skipped")
+
+
+def _extract_source(rs: RuleSet, source: Source, opts: Options, data: bytes | None) -> Outcome:
     from .extract import DocResult, extract_document
     from .reading import decode_bytes, read_document
 

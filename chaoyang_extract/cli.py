@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import CyxError, OutputError, RuleError
+from .errors import CyxError, InputError, OutputError, RuleError
 
 if TYPE_CHECKING:
     from .batch import Run
@@ -45,7 +45,7 @@ def _load_rules(rules: Sequence[Path]) -> RuleSet:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cyx")
+@click.version_option(__version__, "-V", "--version", prog_name="cyx")
 def main() -> None:
     """cyx: indicator tables from Chinese government work reports (政府工作报告).
 
@@ -56,11 +56,12 @@ def main() -> None:
     \b
     Exit codes:
       0  all inputs extracted (an empty input is a warning, not an error)
-      1  a check failed (--require unmet, `rules check` or `rules test` problems)
+      1  a check failed (--require unmet, a `rules check` pattern too slow,
+         a `rules test` example failing)
       2  bad command line
       3  one or more inputs could not be read or extracted (the others were
          still written; with none left, no table is written)
-      4  a rule file did not load
+      4  a rule file did not load (also from `rules check` and `rules test`)
       5  the table could not be written
     """
 
@@ -133,6 +134,14 @@ def main() -> None:
     help="Exit 1 naming each document that lacks one of these figures, e.g. gdp:target,fixed_asset_investment:result.",
 )
 @click.option(
+    "--doc-timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="Fail a document that takes longer than this (the others go on); 0: no limit.",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -159,6 +168,7 @@ def extract(
     region: str | None,
     rules_dirs: tuple[Path, ...],
     require: str | None,
+    doc_timeout: float,
     summary_json: Path | None,
     quiet: bool,
 ) -> None:
@@ -166,7 +176,7 @@ def extract(
     them), glob patterns, or - for stdin.
 
     Writes NAME.csv (UTF-8 with BOM) and NAME.parquet in the output folder by default: one
-    row per figure, one `doc` per input (see spec/OUTPUT.md for the columns). A document
+    row per figure, one `doc` per input (docs/OUTPUT.md describes the columns). A document
     that cannot be read is named on stderr and the others are still written (exit 3).
     """
     from click.core import ParameterSource
@@ -209,8 +219,13 @@ def extract(
         _err(
             f"warning: doc '{doc}' names {len(labels)} files ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}); their rows share it"
         )
-    stdin = sys.stdin.buffer.read() if any(s.is_stdin for s in sources) else None
-    opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region)
+    stdin = None
+    if any(s.is_stdin for s in sources):
+        try:
+            stdin = batch.read_stdin()
+        except InputError as e:  # `<&-`: a failed input like any other; the rest go on
+            sources, input_failures = batch.without_stdin(sources, input_failures, e)
+    opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
     try:
         with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
             run = batch.run_batch(
@@ -308,6 +323,8 @@ def _write_tables(
 
     try:
         if out_dir == "-":
+            if sys.stdout is None:  # the process started with descriptor 1 closed (`>&-`)
+                raise OutputError("-", "cannot write to stdout: it is closed")
             write_stdout_csv(records, sys.stdout.buffer)
             return ["-"], False
         info = RunInfo(rules_version=rs.version, inputs=inputs, options=options)
@@ -328,11 +345,15 @@ def _write_tables(
 
 
 def _read_list_file(name: str) -> str:
+    from .batch import read_stdin
+
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        data = read_stdin() if name == "-" else Path(name).read_bytes()
         return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise click.BadParameter(f"cannot read {name}: {e}", param_hint="--from-list") from None
+    except InputError as e:
+        raise click.BadParameter(e.message, param_hint="--from-list") from None
 
 
 # With more documents than this, the summary gives totals only.

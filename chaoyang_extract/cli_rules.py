@@ -37,6 +37,9 @@ def _err(msg: str) -> None:
 
 
 _DIRS = click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
+_QUIET = click.option(
+    "-q", "--quiet", is_flag=True, help="No summary line when all is well (problems still show)."
+)
 _RULES = click.option(
     "--rules",
     "rules_dirs",
@@ -67,35 +70,40 @@ def rules_group() -> None:
 @rules_group.command("check")
 @_DIRS
 @_RULES
-def check(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
+@_QUIET
+def check(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """Validate rule files: the built-in rules plus those in DIRS (folders or files).
 
     Reports every problem as FILE:LINE: message (unknown keys, unknown indicator ids,
     missing examples, patterns that do not compile or lack the named groups they need,
-    duplicate ids, YAML syntax, patterns too slow on adversarial text) and exits 1 if
-    there is any.
+    duplicate ids, YAML syntax, missing files, patterns too slow on adversarial text).
+    Exits 4 when the files do not load (as `extract --rules` does with them), else 1
+    when a pattern is too slow.
     """
-    from .rules import check_rules
+    from .rules import collect_rules, probe_patterns
 
     extra = [*dirs, *rules_dirs]
-    problems = check_rules(extra)
+    rs, problems = collect_rules(extra)
+    loads = rs is not None and not problems
+    if rs is not None:
+        problems.extend(probe_patterns(rs))
     for p in problems:
         click.echo(str(p))
     if problems:
         files = len({p.path for p in problems})
         _err(f"{len(problems)} problem(s) in {files} file(s)")
-        sys.exit(_exit_code("EXIT_CHECK_FAILED"))
-    from .rules import load_rules
-
-    rs = load_rules(extra)
+        sys.exit(_exit_code("EXIT_CHECK_FAILED" if loads else "EXIT_RULES"))
+    assert rs is not None
     rules = len(rs.predicates) + len(rs.clauses)
-    _err(f"ok: {len(rs.sources)} rule file(s), {len(rs.indicators)} indicators, {rules} rules")
+    if not quiet:
+        _err(f"ok: {len(rs.sources)} rule file(s), {len(rs.indicators)} indicators, {rules} rules")
 
 
 @rules_group.command("test")
 @_DIRS
 @_RULES
-def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
+@_QUIET
+def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """Run every example of the built-in rules plus those in DIRS.
 
     Each example is a sentence and the records it must give, no more and no fewer. A
@@ -109,7 +117,8 @@ def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
     for f in failures:
         click.echo(f.describe())
         click.echo()
-    _err(f"{n} example(s), {n - len(failures)} passed, {len(failures)} failed")
+    if failures or not quiet:
+        _err(f"{n} example(s), {n - len(failures)} passed, {len(failures)} failed")
     if failures:
         sys.exit(_exit_code("EXIT_CHECK_FAILED"))
 
@@ -118,7 +127,9 @@ def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
 _MEASURE_ORDER = ("level", "growth", "rate", "share", "count", "change")
 # A list inside one CSV cell; no alias of the catalog contains it.
 _LIST_SEP = "; "
-COLUMNS = ("id", "zh", "aliases", "unit_std", "measures")
+# The same headers, in the same order, in the table and in CSV; the long aliases column
+# goes last so that the short ones stay aligned.
+COLUMNS = ("id", "zh", "unit_std", "measures", "aliases")
 
 
 def unit_std(ind: Indicator) -> str:
@@ -145,13 +156,16 @@ def unit_std(ind: Indicator) -> str:
 
 
 def _rows(rs: RuleSet) -> list[tuple[str, ...]]:
+    from .readable import readable
+
     return [
         (
             ind.id,
             ind.zh,
-            _LIST_SEP.join(ind.aliases),
             unit_std(ind),
             _LIST_SEP.join(m for m in _MEASURE_ORDER if m in ind.measures),
+            # A pattern alias as the names it matches, not as a regular expression.
+            _LIST_SEP.join(readable(a) for a in ind.aliases),
         )
         for ind in rs.indicators.values()
     ]
@@ -181,10 +195,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     help="table for reading; csv (UTF-8, lists joined by '; ') for scripts.",
 )
 @_RULES
-def indicators(fmt: str, rules_dirs: tuple[Path, ...]) -> None:
+@_QUIET
+def indicators(fmt: str, rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """The indicator catalog: id, Chinese name, aliases, standard unit, measures.
 
-    With --rules, the indicators of those rule files are listed too.
+    With --rules, the indicators of those rule files are listed too. An alias that is a
+    pattern shows as a few of the names it matches and the context it needs. (-q is
+    accepted, as on every command; the catalog itself is the output.)
     """
     rs = _load_or_exit(rules_dirs)
     rows = _rows(rs)
@@ -195,7 +212,4 @@ def indicators(fmt: str, rules_dirs: tuple[Path, ...]) -> None:
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
         return
-    # The long aliases column goes last so that the short ones stay aligned.
-    order = (0, 1, 3, 4, 2)
-    header = ("id", "name", "standard unit", "measures", "aliases")
-    click.echo(_table(header, [tuple(r[i] for i in order) for r in rows]))
+    click.echo(_table(COLUMNS, rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -10,7 +11,11 @@ from .matching import Hit, match_text
 from .normalize import normalize
 from .records import Record, build_records
 from .rules import RuleSet
-from .structure import analyze, line_starts
+from .structure import analyze
+
+# A line ends at LF, CRLF or a lone CR (old Mac files, some web copies): the ``line``
+# column counts lines as an editor shows them.
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 @dataclass
@@ -38,7 +43,7 @@ def extract_document(
     hits, timed_out = match_text(rs, text, structure.region)
     for rule in timed_out:
         warnings.append(f"rule {rule} timed out and was skipped for this document")
-    starts = line_starts(original)
+    starts = [0, *(m.end() for m in _LINE_END.finditer(original))]
 
     def section_at(pos: int) -> tuple[str, str]:
         sec = structure.at(pos)

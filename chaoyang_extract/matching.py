@@ -57,6 +57,12 @@ class Mention:
     combined: str | None = None
 
 
+# A lead is lead words (全市, 2016年, 主要预期目标是 …): dozens of characters at most. One
+# longer than this is not read (no name after it counts), which keeps a clause of
+# thousands of characters from being copied and scanned once per name in it.
+_MAX_LEAD = 500
+
+
 class RuleTimeout(Exception):
     """Rules (ids, or alias labels) that ran over the timeout; they are skipped."""
 
@@ -96,11 +102,18 @@ def match_text(
             continue
         names = named is None or i in named
         clauses = claused is None or i in claused
-        try:
-            hits.extend(match_sentence(rs, text, s, e, region, skip, names, clauses))
-        except RuleTimeout as t:
-            timed_out.extend(t.rules)
-            skip = skip | set(t.rules)
+        # A user's rule that times out is skipped from then on, and the sentence is read
+        # again without it: its other figures (the built-in rules') are not lost with it.
+        while True:
+            try:
+                hits.extend(match_sentence(rs, text, s, e, region, skip, names, clauses))
+                break
+            except RuleTimeout as t:
+                new = [r for r in t.rules if r not in skip]
+                timed_out.extend(new)
+                skip = skip | set(t.rules)
+                if not new:
+                    break  # cannot happen: a skipped rule is not run again
     return hits, timed_out
 
 
@@ -225,27 +238,45 @@ def _mentions(
     skip: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     found: list[Mention] = []
+    # Names whose lead is too long to be lead words: no lead is read for them.
+    overlong: set[int] = set()
+    breaks = _ClauseBreaks(rs.clause_break_re, text, s, e)
     for start, end, alias in _names(rs, text, s, e, skip):
         # The lead: what stands between the clause's start and the name.
-        cut = s
-        for b in rs.clause_break_re.finditer(text, s, start):
-            cut = b.end()
-        lead = text[cut:start]
-        found.append(Mention(start, end, alias.members, lead, combined=alias.combined))
+        cut = breaks.cut_before(start)
+        if start - cut > _MAX_LEAD:
+            overlong.add(len(found))
+            cut = start
+        found.append(Mention(start, end, alias.members, text[cut:start], combined=alias.combined))
     valid: list[Mention] = []
+    # The members of a subject list, by its place in ``valid``: joined once at the end,
+    # since a list of thousands of names copied at each name is quadratic.
+    lists: dict[int, list[str]] = {}
+    # Where a search for a 「；」 after ``elsewhere`` found none: it goes on from there, so
+    # that a long run of another place's names costs one scan, not one each.
+    scope_clear_to: int | None = None
     # Once a sentence turns to another place ("2022年郑州全市生产总值…，规模以上工业增加值…"),
     # the names after it are that place's until one names the region again.
     elsewhere: int | None = None  # where the sentence turned to another place
-    for men in found:
+    for k, men in enumerate(found):
         lead = men.lead
-        if elsewhere is not None and rs.place_scope_break_re.search(text, elsewhere, men.start):
-            elsewhere = None
+        if elsewhere is not None:
+            # The break (lexicon.yaml's place_scope_break, a 「；」) is one character long,
+            # so a search may resume where the last one stopped without missing a match.
+            from_pos = elsewhere if scope_clear_to is None else max(elsewhere, scope_clear_to)
+            if rs.place_scope_break_re.search(text, from_pos, men.start):
+                elsewhere = None
+                scope_clear_to = None
+            else:
+                scope_clear_to = men.start
         # A name right after a conjunction continues a subject list ("城镇登记失业率、居民消费价格指数").
         if valid and rs.conj_re.fullmatch(text, valid[-1].end, men.start):
             prev = valid[-1]
-            valid[-1] = Mention(
-                prev.start, men.end, prev.members + men.members, prev.lead, prev.year
-            )
+            lists.setdefault(len(valid) - 1, list(prev.members)).extend(men.members)
+            prev.end = men.end
+            prev.combined = None  # several subjects are no one all-resident figure
+            continue
+        if k in overlong:
             continue
         lm = rs.lead_re.fullmatch(lead)
         place = lm.captures("place") if lm else []
@@ -266,6 +297,7 @@ def _mentions(
         if place and not (region and all(_same_place(p, region) for p in place)):
             if region is not None:
                 elsewhere = men.end
+                scope_clear_to = None
             continue
         if place or own_name or rs.own_jurisdiction_re.search(lead):
             elsewhere = None
@@ -275,7 +307,39 @@ def _mentions(
         if years:
             men.year = int(years[-1])
         valid.append(men)
+    for i, members in lists.items():
+        valid[i].members = tuple(members)
     return valid
+
+
+class _ClauseBreaks:
+    """Where each clause of a sentence starts, found once per sentence.
+
+    ``cut_before(pos)`` is the end of the last clause break that
+    ``pattern.finditer(text, s, pos)`` finds, or ``s``: what a scan from the sentence's
+    start to each name gave, without one scan a name (quadratic in a sentence of
+    thousands of clauses).
+    """
+
+    def __init__(self, pattern: regex.Pattern[str], text: str, s: int, e: int) -> None:
+        self.pattern = pattern
+        self.text = text
+        self.s = s
+        ms = list(pattern.finditer(text, s, e))
+        self.starts = [m.start() for m in ms]
+        self.ends = [m.end() for m in ms]
+
+    def cut_before(self, pos: int) -> int:
+        # A scan that stops at ``pos`` finds the same matches as the whole sentence's scan
+        # up to the first one that ends after ``pos`` (the patterns look behind, never
+        # ahead); if that one starts before ``pos`` the short scan may find a shorter
+        # match there, so that stretch is scanned as before.
+        i = bisect.bisect_right(self.ends, pos)
+        cut = self.ends[i - 1] if i else self.s
+        if i < len(self.starts) and self.starts[i] < pos:
+            for b in self.pattern.finditer(self.text, cut, pos):
+                cut = b.end()
+        return cut
 
 
 def _without_own_name(lead: str, region: str) -> str | None:
@@ -323,32 +387,67 @@ def match_sentence(
     est_m = rs.estimate_re.search(sent)
     est_at = s + est_m.start() if est_m else None
     multi_at = [s + m.start() for m in rs.multi_cue_re.finditer(sent)]
-    chain: tuple[str, ...] = ()
+    # Grown in place: a list of thousands of linked subjects must not be copied per name.
+    chain: list[str] = []
     chain_end: int | None = None
     first_name = mentions[0].start if mentions else e
     for i, men in enumerate(mentions):
         limit = mentions[i + 1].start if i + 1 < len(mentions) else e
         # Subjects that each have figures and are then given a shared 分别 list.
         linked = chain_end is not None and rs.subject_chain_re.fullmatch(text, chain_end, men.start)
-        chain = chain + men.members if linked else men.members
+        if linked:
+            chain.extend(men.members)
+        else:
+            chain = list(men.members)
         # A five-year cue frames the figures of the names after it when it opens the
         # sentence or stands in this name's own lead or predicate; one inside another
         # indicator's figures ("同比增长4.5%，年均增长5.8%", "提前完成“十一五”目标") is that
         # indicator's alone.
         lead_start = men.start - len(men.lead)
-        scoped = [p for p in multi_at if p < first_name or lead_start <= p < limit]
-        found, end = _predicate(rs, text, men, limit, s, est_at, scoped, skip, chain)
+        found, end = _predicate(
+            rs,
+            text,
+            men,
+            limit,
+            s,
+            est_at,
+            _first_cue(multi_at, first_name, lead_start, limit),
+            skip,
+            chain,
+        )
         hits.extend(found)
         chain_end = end if found else None
     if clause_matches is None:
         # After the predicates, so that timeouts are met in the order rules are tried.
         clause_matches = _clause_matches(rs, text, s, e, skip, clauses)
+    first_multi = multi_at[0] if multi_at else None
     for rule, ms in clause_matches:
+        # A match inside a figure this rule already gave is that figure. The matches come
+        # in order, so the test keeps the furthest end of the rule's hits that start at
+        # or before the match, instead of looking through every hit each time.
+        own = sorted((h.start, h.end) for h in hits if h.rule == rule.id)
+        k = 0
+        reach = -1
         for m in ms:
-            if any(h.start <= m.start() < h.end for h in hits if h.rule == rule.id):
+            while k < len(own) and own[k][0] <= m.start():
+                reach = max(reach, own[k][1])
+                k += 1
+            if m.start() < reach:
                 continue
-            hits.extend(_clause_hits(rs, rule, m, s, est_at, multi_at))
+            new = _clause_hits(rs, rule, m, s, est_at, first_multi)
+            hits.extend(new)
+            for h in new:  # they start at the match: at or before every later one
+                reach = max(reach, h.end)
     return hits
+
+
+def _first_cue(cues: Sequence[int], first_name: int, lead_start: int, limit: int) -> int | None:
+    """The first of the (sorted) five-year cues that frame a name's figures: one before the
+    sentence's first name, or in this name's own lead or predicate [lead_start, limit)."""
+    if cues and cues[0] < first_name:
+        return cues[0]
+    i = bisect.bisect_left(cues, lead_start)
+    return cues[i] if i < len(cues) and cues[i] < limit else None
 
 
 def _clause_matches(
@@ -440,9 +539,9 @@ def _predicate(
     limit: int,
     sent_start: int,
     est_at: int | None,
-    multi_at: list[int],
+    first_multi: int | None,
     skip: frozenset[str],
-    chain: tuple[str, ...] = (),
+    chain: Sequence[str] = (),
 ) -> tuple[list[Hit], int]:
     """The hits of one mention's predicate and where the predicate ends."""
     hits: list[Hit] = []
@@ -490,7 +589,7 @@ def _predicate(
         item_text = m.group(0)
         own = text[men.end : m.end()] if qstart == men.start else item_text
         multi_item = cumulative or bool(rs.multi_filler_re.search(own))
-        multi_context = any(p < m.start() for p in multi_at)
+        multi_context = first_multi is not None and first_multi < m.start()
         estimated = est_at is not None and est_at < m.end()
         groups = m.groupdict()  # built once: each call makes a new dict
         stretch_word = groups.get("stretch")
@@ -557,7 +656,7 @@ def _predicate(
             and len(vals.nums) == len(chain)
             and rs.respectively_re.search(item_text)
         ):
-            members = chain
+            members = tuple(chain)
         measure_for = {
             ind_id: _measure(rs, rs.indicators[ind_id], means, vals.units[-1], continues_growth)
             for ind_id in members
@@ -650,7 +749,7 @@ def _clause_hits(
     m: regex.Match[str],
     sent_start: int,
     est_at: int | None,
-    multi_at: list[int],
+    first_multi: int | None,
 ) -> list[Hit]:
     assert rule.indicator is not None
     ind = rs.indicators[rule.indicator]
@@ -664,7 +763,7 @@ def _clause_hits(
     groups = m.groupdict()
     bound = _bound(rs, groups.get("pre"), groups.get("post"), False, False)
     scope = groups.get("scope") or None
-    multi_context = any(p < m.start() for p in multi_at)
+    multi_context = first_multi is not None and first_multi < m.start()
     estimated = est_at is not None and est_at < m.end()
     return [
         Hit(

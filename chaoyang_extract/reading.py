@@ -161,7 +161,8 @@ def _bom_encoding(data: bytes) -> tuple[str, int] | None:
 
 
 def _decode_wide_without_bom(data: bytes) -> str | None:
-    """UTF-16/UTF-32 without a BOM, recognised by the NULs of ASCII characters."""
+    """UTF-16/UTF-32 without a BOM, recognised by where the NULs fall and by which
+    reading gives everyday text; None when neither does (binary data with NULs)."""
     sample = data[: _SNIFF - _SNIFF % 4]
     for encoding, zero_lanes, width in (
         ("utf-32-le", (2, 3), 4),
@@ -174,20 +175,21 @@ def _decode_wide_without_bom(data: bytes) -> str | None:
                 return text
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
-    # ASCII characters (digits, line ends) put a NUL in the high byte; Han characters
-    # almost never have a zero byte, so the NULs pile up in one lane.
-    if odd_nuls > 0 and even_nuls * 10 <= odd_nuls:
-        utf16 = "utf-16-le"
-    elif even_nuls > 0 and odd_nuls * 10 <= even_nuls:
-        utf16 = "utf-16-be"
-    else:
-        return None
-    text = _strict(data, utf16)
-    # A stray NUL in 8-bit data also sits in one lane; its "UTF-16" reading is a run of
-    # rare characters, while a real report reads as everyday Chinese or plain ASCII.
-    if text is None or _common_share(text) < 0.5:
-        return None
-    return text
+    # ASCII characters (digits, line ends) put a NUL in the high byte, but so do Han
+    # characters such as 一 (U+4E00) in the low byte: a report with full-width digits has
+    # NULs in both lanes. So the lanes only say which reading to try first; both are
+    # tried, and the one that reads as everyday Chinese (or plain ASCII) wins.
+    order = ("utf-16-le", "utf-16-be") if odd_nuls >= even_nuls else ("utf-16-be", "utf-16-le")
+    best: str | None = None
+    best_share = 0.5  # a stray NUL in 8-bit data reads as a run of rare characters
+    for encoding in order:
+        text = _strict(data, encoding)
+        if text is None:
+            continue
+        share = _common_share(text)
+        if share > best_share:
+            best, best_share = text, share
+    return best
 
 
 # Decoding a large file piece by piece: CPython decodes UTF-8 Chinese through a buffer of

@@ -72,8 +72,43 @@ class Placement:
     horizon: str
 
 
+class Sentence:
+    """A hit's sentence and the cues ``place`` reads in it, each found once however many
+    figures the sentence holds (a sentence of thousands of figures is one scan, not one
+    a figure)."""
+
+    def __init__(self, rs: RuleSet, text: str) -> None:
+        self.text = text
+        self.result_cue = rs.result_cue_re.search(text) is not None
+        self._target_re = rs.target_cue_re
+        self._target = rs.target_cue_re.search(text)
+        self.target_cue = self._target is not None
+        self.by_year = _BY_YEAR_RE.search(text) is not None
+        self._plan_ends: dict[tuple[str, int | None], int | None] = {}
+
+    def target_cue_before(self, pos: int) -> bool:
+        """Whether ``target_cue_re.search(text, 0, pos)`` finds a cue.
+
+        The cues are words (no look-ahead), so a cut text holds no cue that the whole one
+        lacks; one ending by ``pos`` is found, and only a shorter cue inside the first one
+        needs a look.
+        """
+        m = self._target
+        if m is None:
+            return False
+        if m.end() <= pos:
+            return True
+        return self._target_re.search(self.text, m.start(), pos) is not None
+
+    def plan_end(self, path: str, y: int | None) -> int | None:
+        key = (path, y)
+        if key not in self._plan_ends:
+            self._plan_ends[key] = _plan_end(self.text, path, y)
+        return self._plan_ends[key]
+
+
 def place(
-    rs: RuleSet, hit: Hit, period: str, report_year: int | None, sentence: str, path: str
+    rs: RuleSet, hit: Hit, period: str, report_year: int | None, sent: Sentence, path: str
 ) -> Placement | None:
     """Result or target, for which year, annual or multi-year; None to drop the hit."""
     y = report_year
@@ -99,23 +134,20 @@ def place(
         # Outside any part that names a period, only the sentence can tell: 预计, a level
         # reached (从…增加到…) and last-year words make a result, target words a target;
         # else no row (never a guess).
-        if hit.estimated or hit.past or rs.result_cue_re.search(sentence):
+        if hit.estimated or hit.past or sent.result_cue:
             period = "review"
-        elif rs.target_cue_re.search(sentence):
+        elif sent.target_cue:
             period = "plan"
         else:
             return None
-    if hit.past and period.startswith("plan") and not _BY_YEAR_RE.search(sentence):
+    if hit.past and period.startswith("plan") and not sent.by_year:
         # "从4.16万亿元增加到5.67万亿元" tells where a level came to: last year's result.
         period = "review"
     if period == "plan" and (
         # "去年全市生产总值增长7%" restated in the plan part is still last year's result,
-        (rs.result_cue_re.search(sentence) and not rs.target_cue_re.search(sentence))
+        (sent.result_cue and not sent.target_cue)
         # and so is a 预计 figure (only results are estimated) that no target word precedes.
-        or (
-            hit.estimated
-            and not rs.target_cue_re.search(sentence, 0, hit.start - hit.sentence_start)
-        )
+        or (hit.estimated and not sent.target_cue_before(hit.start - hit.sentence_start))
     ):
         period = "review"
     if period.startswith("review"):
@@ -124,7 +156,7 @@ def place(
             return Placement("result", year, "multi_year")
         return Placement("result", year, "annual")
     if hit.multi_item or context_multi:
-        return Placement("target", _plan_end(sentence, path, y), "multi_year")
+        return Placement("target", sent.plan_end(path, y), "multi_year")
     return Placement("target", y, "annual")
 
 
@@ -164,11 +196,17 @@ def build_records(
     is given, collected there (a heading-less page with no period cues near a figure).
     """
     out: list[Record] = []
+    ends = _SentenceEnds(rs, text)
+    sentences: dict[tuple[int, int], Sentence] = {}
+    # The members of a subject list share one quote: one copy, however long the list.
+    quotes: dict[tuple[int, int], str] = {}
     for hit in hits:
         period, path = section_at(hit.start)
-        sent_end = _sentence_end(rs, text, hit.end)
-        sentence = text[hit.sentence_start : sent_end]
-        placed = place(rs, hit, period, report_year, sentence, path)
+        span = (hit.sentence_start, ends.after(hit.end))
+        sent = sentences.get(span)
+        if sent is None:
+            sent = sentences[span] = Sentence(rs, text[span[0] : span[1]])
+        placed = place(rs, hit, period, report_year, sent, path)
         if placed is None:
             if (
                 unplaced is not None
@@ -179,6 +217,9 @@ def build_records(
             continue
         ind = rs.indicators[hit.indicator]
         start, end = to_original(hit.start, hit.end)
+        quote = quotes.get((start, end))
+        if quote is None:
+            quote = quotes[start, end] = original[start:end]
         value_std, unit_std = standardize(hit.value, hit.unit)
         out.append(
             Record(
@@ -202,7 +243,7 @@ def build_records(
                 else None,
                 estimated=hit.estimated and placed.kind == "result",
                 scope=_scope(rs, hit.scope),
-                quote=original[start:end],
+                quote=quote,
                 start=start,
                 end=end,
                 line=line_at(start),
@@ -221,9 +262,25 @@ def _scope(rs: RuleSet, written: str | None) -> str | None:
     return names.get(written, written)
 
 
-def _sentence_end(rs: RuleSet, text: str, pos: int) -> int:
-    m = rs.sentence_break_re.search(text, pos)
-    return m.start() if m else len(text)
+class _SentenceEnds:
+    """Where the sentence break after a position starts (or the text's end).
+
+    Figures of one sentence share its break: a search from a figure finds the same one
+    as a search from any earlier position that found it, so the last answer is reused
+    rather than scanning to a far break once per figure.
+    """
+
+    def __init__(self, rs: RuleSet, text: str) -> None:
+        self._re = rs.sentence_break_re
+        self._text = text
+        self._from = 1  # the last search ran over [_from, _at): empty before the first
+        self._at = 0
+
+    def after(self, pos: int) -> int:
+        if not (self._from <= pos <= self._at):
+            m = self._re.search(self._text, pos)
+            self._from, self._at = pos, m.start() if m else len(self._text)
+        return self._at
 
 
 def dedupe(records: Sequence[Record]) -> list[Record]:

@@ -1282,6 +1282,27 @@ _PROBES = tuple(run + _PROBE_TAIL for run in _PROBE_RUNS)
 PROBE_TIMEOUT_S = 0.5
 
 
+# What is not literal text in a pattern: escapes (\\d, \\p{Han}), group heads ((?P<x>, (?:),
+# back-references by name and counted repeats.
+_SYNTAX = regex.compile(
+    r"\\(?:[pPN]\{[^}]*\}|.)|\(\?(?:P?<(?![=!])[^>]*>|P=[^)]*\)|<[=!]|[^)]?)|\{\d*(?:,\d*)?\}"
+)
+_LITERAL = regex.compile(r"[\p{Han}\p{L}\p{N}%％]+")
+# Enough of a pattern's own words to reach each of its repeats, without a run per letter.
+_OWN_PROBES = 8
+
+
+def _own_probes(pattern: str) -> tuple[str, ...]:
+    """Probes made of the pattern's own words: a pattern that repeats an alternation of
+    them ("(?:发|发发)+经费") backtracks only on a run of those words, which the generic
+    probes (digits, numerals, figures) do not hold. Each run of one word ends on a break
+    and is followed by all the pattern's words, so that the engine cannot rule the match
+    out at once for lack of a required word."""
+    words = list(dict.fromkeys(_LITERAL.findall(_SYNTAX.sub(" ", pattern))))[:_OWN_PROBES]
+    tail = "！" + "".join(words) + _PROBE_TAIL
+    return tuple(dict.fromkeys(w * max(1, 600 // len(w)) + tail for w in words))
+
+
 def probe_patterns(rs: RuleSet, timeout: float = PROBE_TIMEOUT_S) -> list[RuleError]:
     """Rules and aliases that run longer than ``timeout`` on an adversarial probe, used the
     way the engine uses them: extraction would time out and skip them on such text."""
@@ -1297,7 +1318,7 @@ def probe_patterns(rs: RuleSet, timeout: float = PROBE_TIMEOUT_S) -> list[RuleEr
             what = f"indicator {ind.id}: alias '{a}'"
             checks.append((what, ind.source, ind.line, regex.compile(a), False))
     for what, source, line, compiled, anchored in checks:
-        for probe in _PROBES:
+        for probe in (*_PROBES, *_own_probes(compiled.pattern)):
             try:
                 if anchored:
                     compiled.match(probe, timeout=timeout)

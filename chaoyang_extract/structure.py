@@ -440,7 +440,7 @@ def _plan_last_year(name: str, rules: _Rules) -> int | None:
 
 
 def line_starts(text: str) -> list[int]:
-    """The offset of each line's first character (extract uses it for the line column)."""
+    """The offset of each line's first character in normalised text (LF line ends only)."""
     starts = [0]
     pos = text.find("\n")
     while pos != -1:

@@ -1,4 +1,4 @@
-"""The records table (spec/OUTPUT.md): Arrow schema, pandas frame and file writers.
+"""The records table (docs/OUTPUT.md): Arrow schema, pandas frame and file writers.
 
 Every writer goes through a temporary file in the target folder and a rename, so an
 interrupted run never leaves a truncated table where a good one stood.

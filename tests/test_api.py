@@ -84,3 +84,15 @@ def test_api_is_exported_lazily() -> None:
     code = "import sys, chaoyang_extract.cli; print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udcff"])
+def test_extract_text_names_a_lone_surrogate(char: str) -> None:
+    """Issue 9, item 14: not a bare UnicodeEncodeError from deep inside."""
+    text = "2017年主要预期目标：地区生产总值增长6.5%左右。" + char
+    with pytest.raises(InputError) as caught:
+        extract_text(text, "r2017", year=2017)
+    assert str(caught.value) == (
+        f"r2017: text holds a lone surrogate (U+{ord(char):04X}) at offset 27, which is not "
+        "a character; decode the report with errors='replace'"
+    )

@@ -124,7 +124,7 @@ rules:
 def test_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.yaml", BAD_FILE)
     result = cyx("rules", "check", str(tmp_path))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     found = problems(result)
     assert {f for f, _, _ in found} == {str(bad)}
     by_line = {(line, msg) for _, line, msg in found}
@@ -152,7 +152,7 @@ def test_check_collects_problems_across_files_and_folders(tmp_path: Path) -> Non
     write(tmp_path / "a", "one.yaml", "rules:\n  - id: x\n    pattern: '(?P<values>\\d+'\n")
     write(tmp_path / "b", "two.yml", "indicators:\n  - zh: 无名\n")
     result = cyx("rules", "check", str(tmp_path / "a"), "--rules", str(tmp_path / "b"))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     files = {Path(f).name for f, _, _ in problems(result)}
     assert files == {"one.yaml", "two.yml"}
 
@@ -166,7 +166,7 @@ def test_clash_with_a_builtin_id_names_both_files(tmp_path: Path) -> None:
         "    examples:\n      - text: 地区生产总值增长5%\n        expect: []\n",
     )
     result = cyx("rules", "check", str(tmp_path))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     messages = [(f, m) for f, _, m in problems(result)]
     assert any(
         f == str(user) and "indicator id 'gdp'" in m and f"{BUILTIN_INDICATORS}:" in m
@@ -192,14 +192,14 @@ def test_alias_taken_by_a_builtin_is_a_problem(tmp_path: Path) -> None:
         GOOD_INDICATOR.replace("[商品房销售面积]", "[商品房销售面积, 生产总值]"),
     )
     result = cyx("rules", "check", str(tmp_path))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     assert "alias '生产总值' is already an alias of indicator gdp" in result.stdout
 
 
 def test_yaml_syntax_error_gives_file_and_line(tmp_path: Path) -> None:
     bad = write(tmp_path, "syntax.yaml", "rules:\n  - id: x\n    pattern: [a\n")
     result = cyx("rules", "check", str(bad))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     [(file, line, message)] = problems(result)
     assert (file, line) == (str(bad), 3)
     assert message.startswith("YAML syntax error")
@@ -207,7 +207,7 @@ def test_yaml_syntax_error_gives_file_and_line(tmp_path: Path) -> None:
 
 def test_missing_rules_folder_is_a_problem(tmp_path: Path) -> None:
     result = cyx("rules", "check", str(tmp_path / "nope"))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     assert f"{tmp_path / 'nope'}: no such rules file or folder" in result.stdout
 
 
@@ -290,7 +290,7 @@ def test_example_region_is_the_place_a_sentence_is_read_for(tmp_path: Path) -> N
     assert "(no records)" in result.stdout
     write(tmp_path, "h.yaml", rules("[1, 2]"))
     result = cyx("rules", "check", str(tmp_path))
-    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.exit_code == EXIT_RULES
     assert "example region must be a place name" in result.output
 
 
@@ -314,7 +314,8 @@ def test_indicators_table_lists_the_catalog() -> None:
     result = cyx("indicators")
     assert result.exit_code == EXIT_OK
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["id", "name", "standard", "unit", "measures", "aliases"]
+    # The same headers as the CSV view (issue 9).
+    assert lines[0].split() == ["id", "zh", "unit_std", "measures", "aliases"]
     gdp = next(line for line in lines if line.startswith("gdp "))
     assert "地区生产总值" in gdp and "CNY/USD" in gdp and "level; growth" in gdp
     assert len(lines) == 2 + len(load_rules().indicators)
@@ -328,7 +329,12 @@ def test_indicators_csv_for_scripts() -> None:
     assert [r["id"] for r in rows] == list(catalog)
     by_id = {r["id"]: r for r in rows}
     assert by_id["gdp"]["zh"] == "地区生产总值"
-    assert by_id["gdp"]["aliases"].split("; ") == list(catalog["gdp"].aliases)
+    # Aliases that are patterns read as names, not as regular expressions (issue 9).
+    assert by_id["gdp"]["aliases"].split("; ") == [
+        "经济 (before 增长/增速)" if "(?" in a else a for a in catalog["gdp"].aliases
+    ]
+    assert "(?" not in result.stdout and "\\" not in result.stdout
+    assert list(rows[0]) == ["id", "zh", "unit_std", "measures", "aliases"]
     assert by_id["gdp"]["unit_std"] == "CNY/USD"
     assert by_id["registered_unemployment_rate"]["unit_std"] == "%"
     assert by_id["registered_unemployment_rate"]["measures"] == "rate"
@@ -382,3 +388,26 @@ def test_extract_with_a_broken_rule_file_exits_4_with_file_line(tmp_path: Path) 
     [line] = result.stderr.splitlines()
     assert f"{bad}:3: YAML syntax error" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_version_and_quiet_on_every_command(tmp_path: Path) -> None:
+    """Issue 9: -V for --version; -q on every subcommand."""
+    from chaoyang_extract import __version__
+
+    assert cyx("-V").stdout.strip() == f"cyx, version {__version__}"
+    assert cyx("rules", "check", "-q").stderr == ""
+    assert cyx("rules", "test", "-q").stderr == ""
+    assert cyx("indicators", "-q").exit_code == EXIT_OK
+    assert cyx("rules", "check", "-q", str(tmp_path / "nope")).stdout != ""  # problems show
+
+
+def test_missing_rules_folder_exits_alike_in_check_and_extract(tmp_path: Path) -> None:
+    """Issue 9: `rules check nope/` and `extract --rules nope/` agree (exit 4)."""
+    report = write(tmp_path, "r.txt", "地区生产总值增长5%。\n")
+    nope = str(tmp_path / "nope")
+    codes = {
+        cyx("rules", "check", nope).exit_code,
+        cyx("rules", "test", nope).exit_code,
+        cyx("extract", str(report), "--rules", nope, "-o", str(tmp_path / "out")).exit_code,
+    }
+    assert codes == {EXIT_RULES}

@@ -160,3 +160,37 @@ def test_rules_test_reports_an_example_that_times_out(tmp_path: Path) -> None:
     assert "indicator slow_thing" in result.stdout
     assert "error: TimeoutError" in result.stdout
     assert "1 failed" in result.stderr
+
+
+# Issue 9, item 2: a user's alias that times out on a sentence must not take the built-in
+# rows of that sentence with it. Each 发 can be one item or half of 发发, so a run of them
+# not followed by 经费 has exponentially many ways to fail.
+FA_ALIAS = (
+    "indicators:\n  - id: rd_spending\n    zh: 研发经费\n"
+    "    aliases: ['(?:发|发发)+经费']\n    measures: [level]\n    amount: level\n"
+    "    units: [元]\n    examples:\n      - text: 研发经费10亿元\n        expect: []\n"
+)
+FA_SENTENCE = "全市地区生产总值780亿元，增长5%，" + "发" * 3000 + "。\n"
+
+
+def test_a_timed_out_alias_keeps_the_builtin_rows_of_its_sentence(tmp_path: Path) -> None:
+    (tmp_path / "fa.yaml").write_text(FA_ALIAS, encoding="utf-8")
+    text = "2017年政府工作报告\n一、2016年工作回顾\n" + FA_SENTENCE
+    res = extract_document(load_rules([tmp_path]), text, "fa")
+    assert any("(?:发|发发)+经费" in w and "timed out" in w for w in res.warnings), res.warnings
+    got = [(r.indicator, r.kind, r.measure, r.value) for r in res.records]
+    assert got == [("gdp", "result", "level", 780.0), ("gdp", "result", "growth", 5.0)]
+
+
+def test_rules_check_flags_an_alias_that_backtracks_on_its_own_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chaoyang_extract.cli import EXIT_CHECK_FAILED, main
+
+    (tmp_path / "fa.yaml").write_text(FA_ALIAS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(tmp_path)])
+    assert result.exit_code == EXIT_CHECK_FAILED, result.output
+    assert (
+        f"{tmp_path / 'fa.yaml'}:2: indicator rd_spending: alias '(?:发|发发)+经费': pattern ran over"
+        in result.stdout
+    )
