@@ -211,12 +211,16 @@ def extract_source(
 _WORKER: tuple[RuleSet, Options] | None = None
 
 
-def _init_worker(opts: Options) -> None:
+def _init_worker(opts: Options, parent: int) -> None:
     global _WORKER
     from .rules import load_rules
+    from .stopping import die_with_parent
 
     # Ctrl-C reaches the whole process group; the parent alone decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler unwinds the parent; a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
     _WORKER = (load_rules([Path(d) for d in opts.rules_dirs]), opts)
 
 
@@ -304,7 +308,7 @@ def _pool_pass(
     """Extract the chunks in a pool; the chunks lost to a dead worker, in order."""
     broken: list[int] = []
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(opts,)
+        max_workers=workers, initializer=_init_worker, initargs=(opts, os.getpid())
     ) as pool:
         futures = {pool.submit(_work, c): k for k, c in enumerate(chunks)}
         try:
@@ -320,17 +324,31 @@ def _pool_pass(
                 if progress:
                     progress(len(chunks[k]))
         except BaseException:
+            # Interrupted: end the workers now rather than wait for their chunks.
+            _end_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return [chunks[k] for k in sorted(broken)]
 
 
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    procs = getattr(pool, "_processes", None) or {}  # private, but the only handle
+    for p in list(procs.values()):
+        with contextlib.suppress(OSError, AttributeError):
+            p.kill()
+
+
 def _extract_alone(source: Source, opts: Options) -> Outcome:
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(opts,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, initializer=_init_worker, initargs=(opts, os.getpid())
+    ) as pool:
         try:
             return pool.submit(_work, [(0, source)]).result()[0][1]
         except BrokenProcessPool:
             return Outcome(source, error="extraction failed (its worker process died)")
+        except BaseException:
+            _end_workers(pool)
+            raise
 
 
 def run_batch(
