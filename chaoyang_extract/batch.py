@@ -466,11 +466,15 @@ def summary(
     unmet_docs: Sequence[tuple[Outcome, list[Requirement]]],
     exit_code: int,
 ) -> dict[str, object]:
-    """The --summary-json document: counts and reasons, nothing that varies between reruns."""
+    """The --summary-json document: counts, reasons, and the run's date (the one field
+    that varies between reruns; the tables themselves carry no date)."""
+    import datetime
+
     results = run.results
     return {
         "cyx_version": __version__,
         "rules_version": rules_version,
+        "created": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "exit_code": exit_code,
         "documents": len(run.outcomes),
         "documents_read": len(results),
