@@ -284,7 +284,7 @@ def extract(
         if undated:
             _err(
                 f"warning: {undated} row(s) have no report year; they are in "
-                "report_year=__HIVE_DEFAULT_PARTITION__, which readers take as null (give --year to place them)"
+                f"{name}.parquet/undated/ with a null report_year (give --year to place them)"
             )
     written: list[str] = []
     output_failed = False
