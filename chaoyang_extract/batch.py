@@ -285,12 +285,16 @@ def _extract_source(rs: RuleSet, source: Source, opts: Options, data: bytes | No
 _WORKER: tuple[RuleSet, Options] | None = None
 
 
-def _init_worker(opts: Options) -> None:
+def _init_worker(opts: Options, parent: int) -> None:
     global _WORKER
     from .rules import load_rules
+    from .stopping import die_with_parent
 
     # Ctrl-C reaches the whole process group; the parent alone decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler unwinds the parent; a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
     _WORKER = (load_rules([Path(d) for d in opts.rules_dirs]), opts)
 
 
@@ -378,7 +382,7 @@ def _pool_pass(
     """Extract the chunks in a pool; the chunks lost to a dead worker, in order."""
     broken: list[int] = []
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(opts,)
+        max_workers=workers, initializer=_init_worker, initargs=(opts, os.getpid())
     ) as pool:
         futures = {pool.submit(_work, c): k for k, c in enumerate(chunks)}
         try:
@@ -394,17 +398,31 @@ def _pool_pass(
                 if progress:
                     progress(len(chunks[k]))
         except BaseException:
+            # Interrupted: end the workers now rather than wait for their chunks.
+            _end_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return [chunks[k] for k in sorted(broken)]
 
 
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    procs = getattr(pool, "_processes", None) or {}  # private, but the only handle
+    for p in list(procs.values()):
+        with contextlib.suppress(OSError, AttributeError):
+            p.kill()
+
+
 def _extract_alone(source: Source, opts: Options) -> Outcome:
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(opts,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, initializer=_init_worker, initargs=(opts, os.getpid())
+    ) as pool:
         try:
             return pool.submit(_work, [(0, source)]).result()[0][1]
         except BrokenProcessPool:
             return Outcome(source, error="extraction failed (its worker process died)")
+        except BaseException:
+            _end_workers(pool)
+            raise
 
 
 def run_batch(
@@ -522,11 +540,15 @@ def summary(
     unmet_docs: Sequence[tuple[Outcome, list[Requirement]]],
     exit_code: int,
 ) -> dict[str, object]:
-    """The --summary-json document: counts and reasons, nothing that varies between reruns."""
+    """The --summary-json document: counts, reasons, and the run's date (the one field
+    that varies between reruns; the tables themselves carry no date)."""
+    import datetime
+
     results = run.results
     return {
         "cyx_version": __version__,
         "rules_version": rules_version,
+        "created": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "exit_code": exit_code,
         "documents": len(run.outcomes),
         "documents_read": len(results),

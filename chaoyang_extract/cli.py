@@ -5,11 +5,12 @@ pandas and pyarrow are imported only when a table is written, so ``cyx --help`` 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec
 
 import click
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .batch import Run
     from .records import Record
     from .rules import RuleSet
+
+P = ParamSpec("P")
 
 # Exit codes (also in the README).
 EXIT_OK = 0
@@ -66,6 +69,27 @@ def main() -> None:
     """
 
 
+def _stoppable(command: Callable[P, None]) -> Callable[P, None]:
+    """Ctrl-C exits 130 and SIGTERM 143 (128 + the signal), after the writers removed
+    their temporaries; exit 1 would read as a failed check."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        from .stopping import Stopped, stop_on_signals
+
+        try:
+            with stop_on_signals():
+                command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _err("interrupted")
+            sys.exit(130)
+        except Stopped as e:
+            _err(f"stopped by {e.name}")
+            sys.exit(e.exit_code)
+
+    return wrapper
+
+
 @main.command()
 @click.argument("inputs", nargs=-1)
 @click.option(
@@ -74,7 +98,7 @@ def main() -> None:
     "out_dir",
     default=".",
     show_default=True,
-    help="Folder for the tables; - writes CSV (without BOM) to stdout for pipes.",
+    help="Folder for the tables; a file with a table extension (result.csv, .parquet, .jsonl, .xlsx) writes that one table; - writes CSV (without BOM) to stdout.",
 )
 @click.option(
     "--name",
@@ -143,9 +167,9 @@ def main() -> None:
 )
 @click.option(
     "--summary-json",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Write counts, failures and unmet requirements as JSON to this file.",
+    help="Write counts, failures, unmet requirements and the run's date as JSON to this file (- for stdout).",
 )
 @click.option(
     "-q",
@@ -153,7 +177,14 @@ def main() -> None:
     is_flag=True,
     help="No progress bar and no summary (warnings and errors still show).",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also a line per document (its region, year and figures) and the files written.",
+)
 @click.pass_context
+@_stoppable
 def extract(
     ctx: click.Context,
     inputs: tuple[str, ...],
@@ -169,8 +200,9 @@ def extract(
     rules_dirs: tuple[Path, ...],
     require: str | None,
     doc_timeout: float,
-    summary_json: Path | None,
+    summary_json: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Extract results and targets from INPUTS: report files, folders (every *.txt below
     them), glob patterns, or - for stdin.
@@ -181,15 +213,30 @@ def extract(
     """
     from click.core import ParameterSource
 
-    from . import batch
+    from . import batch, destination
 
     to_stdout = out_dir == "-"
     try:
         chosen = batch.parse_formats(formats)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--format") from None
+    explicit = ctx.get_parameter_source("formats") is not ParameterSource.DEFAULT
+    try:
+        dest = destination.parse_output(out_dir, name)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if dest.format is not None:
+        if (explicit and chosen != (dest.format,)) or wide:
+            raise click.UsageError(
+                f"-o {out_dir} writes one {dest.format} table; drop --format/--wide or name a folder"
+            )
+        chosen, out_dir, name = (dest.format,), str(dest.folder), dest.name
+    if name is not None and (problem := destination.name_problem(name)):
+        _err(problem)  # one line, exit 2: a --name outside -o is never written
+        sys.exit(EXIT_USAGE)
+    if to_stdout and summary_json == "-":
+        raise click.UsageError("stdout cannot hold both the table (-o -) and --summary-json -")
     if to_stdout:
-        explicit = ctx.get_parameter_source("formats") is not ParameterSource.DEFAULT
         if (explicit and chosen != ("csv",)) or wide or partition:
             raise click.UsageError(
                 "-o - writes only the long CSV table; drop --format/--wide/--partition or name a folder"
@@ -226,20 +273,16 @@ def extract(
         except InputError as e:  # `<&-`: a failed input like any other; the rest go on
             sources, input_failures = batch.without_stdin(sources, input_failures, e)
     opts = batch.Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
-    try:
-        with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
-            run = batch.run_batch(
-                rs,
-                sources,
-                input_failures,
-                opts,
-                jobs=jobs or batch.default_jobs(),
-                stdin=stdin,
-                progress=advance,
-            )
-    except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+    with batch.progress_bar(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
+        run = batch.run_batch(
+            rs,
+            sources,
+            input_failures,
+            opts,
+            jobs=jobs or batch.default_jobs(),
+            stdin=stdin,
+            progress=advance,
+        )
 
     for o in run.outcomes:
         for w in o.warnings:
@@ -256,12 +299,19 @@ def extract(
         if undated:
             _err(
                 f"warning: {undated} row(s) have no report year; they are in "
-                "report_year=__HIVE_DEFAULT_PARTITION__, which readers take as null (give --year to place them)"
+                f"{name}.parquet/undated/ with a null report_year (give --year to place them)"
             )
     written: list[str] = []
     output_failed = False
-    # With nothing read, an empty table would only overwrite the last good one.
-    if run.results or not run.failures:
+    # A run without rows (an empty file, nothing readable) never replaces an earlier
+    # table with a header-only one: the existing files stay as they were.
+    kept: list[Path] = []
+    if not records and not to_stdout:
+        views = [name, f"{name}_wide"] if wide else [name]
+        kept = destination.existing_tables(Path(out_dir), views, chosen)
+    if kept:
+        _err(f"warning: no rows; left {', '.join(map(str, kept))} as they were")
+    elif run.results or not run.failures:
         written, output_failed = _write_tables(
             records,
             out_dir,
@@ -292,14 +342,12 @@ def extract(
             run, rules_version=rs.version, outputs=written, unmet_docs=unmet, exit_code=code
         )
         try:
-            from .table import write_text
-
-            write_text(summary_json, batch.summary_json(data))
+            destination.write_summary(summary_json, batch.summary_json(data))
         except OutputError as e:
             _err(str(e))
             code = EXIT_OUTPUT
     if not quiet:
-        _summary(run, written)
+        _summary(run, written, kept=bool(kept), verbose=verbose)
     if code:
         sys.exit(code)
 
@@ -356,16 +404,16 @@ def _read_list_file(name: str) -> str:
         raise click.BadParameter(e.message, param_hint="--from-list") from None
 
 
-# With more documents than this, the summary gives totals only.
-_SUMMARY_DOCS = 10
+def _summary(run: Run, written: Sequence[str], *, kept: bool, verbose: bool) -> None:
+    """One line by default (errors and warnings are already out); -v adds a line per
+    document and the lists behind the counts."""
 
-
-def _summary(run: Run, written: Sequence[str]) -> None:
     def echo(line: str) -> None:
         click.echo(line, err=True)
 
     results = run.results
-    if len(results) <= _SUMMARY_DOCS:
+    empty = [o.source.label for o in run.outcomes if o.result is not None and not o.result.records]
+    if verbose:
         for res in results:
             kinds = Counter(r.kind for r in res.records)
             echo(
@@ -375,22 +423,22 @@ def _summary(run: Run, written: Sequence[str]) -> None:
             per: Counter[str] = Counter(r.indicator for r in res.records)
             for ind, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0])):
                 echo(f"  {ind:<32} {n}")
-    empty = [o.source.label for o in run.outcomes if o.result is not None and not o.result.records]
+        if empty:
+            echo(f"without rows: {', '.join(empty)}")
+        for f in run.failures:
+            echo(f"failed: {f.path}: {f.reason}")
+    if written == ["-"]:
+        wrote = "wrote the table to stdout"
+    elif written:
+        wrote = "wrote " + ", ".join(written)
+    elif kept:
+        wrote = "no rows, the existing tables are kept"
+    else:
+        wrote = "no table written"
     echo(
         f"{len(results)} document(s) read, {sum(len(r.records) for r in results)} rows, "
-        f"{len(empty)} without rows, {len(run.failures)} failed"
+        f"{len(empty)} without rows, {len(run.failures)} failed; {wrote}"
     )
-    if empty:
-        more = f" … and {len(empty) - _SUMMARY_DOCS} more" if len(empty) > _SUMMARY_DOCS else ""
-        echo(f"  without rows: {', '.join(empty[:_SUMMARY_DOCS])}{more}")
-    for f in run.failures[:_SUMMARY_DOCS]:
-        echo(f"  failed: {f.path}: {f.reason}")
-    if len(run.failures) > _SUMMARY_DOCS:
-        echo(f"  … and {len(run.failures) - _SUMMARY_DOCS} more failures (listed above)")
-    for p in written:
-        echo(f"wrote {p}" if p != "-" else "wrote the table to stdout")
-    if run.failures and not results:
-        echo("no table written: no input could be read")
 
 
 def run() -> None:

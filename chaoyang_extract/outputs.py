@@ -11,10 +11,13 @@ import datetime
 import errno
 import functools
 import io
+import json
 import os
+import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -24,19 +27,18 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .errors import OutputError
+from .outset import OutputSet, sweep
 from .records import Record
 from .rules import MEASURES
 from .table import (
     PANDAS_DTYPES,
     SCHEMA,
-    atomic_dir,
-    atomic_path,
     csv_text,
     frame_csv_text,
     jsonl_text,
+    schema_metadata,
     to_arrow,
     to_frame,
-    write_text,
 )
 
 if TYPE_CHECKING:
@@ -65,9 +67,6 @@ class RunInfo:
 
     rules_version: str
     inputs: Sequence[str] = ()
-    created: str = field(
-        default_factory=lambda: datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    )
     options: Sequence[tuple[str, str]] = ()
 
 
@@ -82,8 +81,11 @@ def write_outputs(
     partition: bool = False,
     indicator_order: Sequence[str] = (),
 ) -> list[Path]:
-    """Write the long table (and the wide view) in every format; the paths written, in order."""
-    written: list[Path] = []
+    """Write the long table (and the wide view) in every format; the paths written, in order.
+
+    The files replace the old ones together, or none does (``outset``): a reader never
+    finds a CSV of one run beside an XLSX of another.
+    """
     # Each view is built only if a format needs it, and once.
     views = [
         _View(
@@ -105,24 +107,35 @@ def write_outputs(
                 lambda: frame_jsonl_text(wide_df()),
             )
         )
-    for view in views:
-        for fmt in formats:
-            path = out_dir / f"{view.base}.{fmt}"
-            if fmt == "csv":
-                # The BOM lets Excel open the Chinese text as UTF-8.
-                write_text(path, "\ufeff" + view.csv())
-            elif fmt == "parquet":
-                if partition:
-                    write_partitioned(view.arrow(), path)
+    # Temporaries a killed run left behind; those of a run still writing stay.
+    sweep(out_dir)
+    written: list[Path] = []
+    with OutputSet() as out:
+        for view in views:
+            for fmt in formats:
+                path = out_dir / f"{view.base}.{fmt}"
+                if fmt == "parquet" and partition:
+                    write_partitioned(view.arrow(), out.folder(path, _is_dataset))
                 else:
-                    with atomic_path(path) as tmp:
-                        pq.write_table(view.arrow(), tmp)
-            elif fmt == "jsonl":
-                write_text(path, view.jsonl())
-            elif fmt == "xlsx":
-                write_xlsx(view.frame(), path, info)
-            written.append(path)
+                    _write_one(view, fmt, path, out.file(path), info)
+                written.append(path)
+        out.commit()
     return written
+
+
+def _write_one(view: _View, fmt: str, path: Path, tmp: Path, info: RunInfo) -> None:
+    try:
+        if fmt == "csv":
+            # The BOM lets Excel open the Chinese text as UTF-8.
+            tmp.write_text("\ufeff" + view.csv(), encoding="utf-8", newline="")
+        elif fmt == "parquet":
+            pq.write_table(view.arrow(), tmp)
+        elif fmt == "jsonl":
+            tmp.write_text(view.jsonl(), encoding="utf-8", newline="")
+        elif fmt == "xlsx":
+            write_xlsx(view.frame(), tmp, info, label=path)
+    except OSError as err:
+        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
 
 
 @dataclass(frozen=True)
@@ -219,7 +232,7 @@ def wide_frame(records: Sequence[Record], indicator_order: Sequence[str] = ()) -
 def wide_arrow(df: pd.DataFrame, rules_version: str) -> pa.Table:
     fields = [SCHEMA.field(k).with_nullable(True) for k in WIDE_KEY]
     fields += [pa.field(c, pa.float64()) for c in df.columns[len(WIDE_KEY) :]]
-    meta = {b"cyx_version": __version__.encode(), b"cyx_rules_version": rules_version.encode()}
+    meta = schema_metadata(pa.schema(fields), rules_version)
     schema = pa.schema(fields, metadata=meta)
     return pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(
         meta
@@ -250,45 +263,94 @@ def _json_value(v: Any) -> Any:
 
 
 def write_partitioned(table: pa.Table, folder: Path) -> None:
-    """A Hive-partitioned dataset, ``folder/report_year=2017/part-0.parquet``, that DuckDB
-    (``read_parquet('folder/**/*.parquet', hive_partitioning=true)``), Spark and pandas read
-    as one table. Rows keep their order within each part; a report without a year goes to
-    ``report_year=__HIVE_DEFAULT_PARTITION__``, which readers take as null."""
-    with atomic_dir(folder, is_ours=_is_dataset) as tmp:
-        if table.num_rows == 0:
-            # An empty folder is not a dataset to most readers; one empty part keeps the schema.
-            pq.write_table(table, tmp / "part-0.parquet")
-            return
+    """A dataset in the (empty) ``folder``: ``2017/part-0.parquet`` per report year and
+    ``undated/part-0.parquet`` for reports whose year is unknown.
+
+    Every part keeps its ``report_year`` column (int16), so each file stands alone and
+    readers agree on the type: ``pd.read_parquet(folder)``, DuckDB
+    (``read_parquet('folder/*/*.parquet')``), Spark and Arrow read one table with integer
+    years and nulls. Folders named ``report_year=2017`` would make them infer the column
+    from the names instead: pandas then gets a category, and a null partition fails
+    ("Cannot yet unify dictionaries with nulls"). Rows keep their order within each part.
+    ``_cyx_manifest.json`` lists the files written, so that a rerun replaces the folder
+    only if it holds nothing else (readers skip names starting with ``_``).
+    """
+    parts: list[tuple[str, pa.Table]] = []
+    if table.num_rows == 0:
+        # An empty folder is not a dataset to most readers; one empty part keeps the schema.
+        parts.append(("", table))
+    else:
         years = table.column("report_year")
-        values = sorted({v for v in years.to_pylist() if v is not None})
-        parts: list[tuple[str, pa.Array]] = [
-            (str(y), pc.equal(years, pa.scalar(y, pa.int16()))) for y in values
-        ]
+        for y in sorted({v for v in years.to_pylist() if v is not None}):
+            parts.append((str(y), table.filter(pc.equal(years, pa.scalar(y, pa.int16())))))
         if years.null_count:
-            parts.append(("__HIVE_DEFAULT_PARTITION__", pc.is_null(years)))
-        for label, mask in parts:
-            part = table.filter(mask).drop_columns(["report_year"])
-            sub = tmp / f"report_year={label}"
-            sub.mkdir()
-            pq.write_table(part, sub / "part-0.parquet")
+            parts.append((UNDATED, table.filter(pc.is_null(years))))
+    files: list[str] = []
+    for label, part in parts:
+        sub = folder / label if label else folder
+        sub.mkdir(exist_ok=True)
+        pq.write_table(part, sub / "part-0.parquet")
+        files.append(f"{label}/part-0.parquet" if label else "part-0.parquet")
+    manifest = {"tool": "cyx", "version": __version__, "files": _file_sizes(folder, files)}
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+UNDATED = "undated"
+MANIFEST = "_cyx_manifest.json"
+
+
+def _file_sizes(folder: Path, files: Sequence[str]) -> dict[str, int]:
+    return {f: (folder / f).stat().st_size for f in files}
 
 
 def _is_dataset(folder: Path) -> bool:
-    """Whether an existing folder is a dataset an earlier run wrote (so it may be replaced)."""
-    for p in folder.iterdir():
-        if p.is_dir() and p.name.startswith("report_year="):
-            if any(not (q.is_file() and q.suffix == ".parquet") for q in p.iterdir()):
-                return False
-        elif not (p.is_file() and p.name.startswith("part-") and p.suffix == ".parquet"):
-            return False
-    return True
+    """Whether an existing folder holds only what an earlier run wrote, so it may go.
+
+    Its manifest must list exactly the files in it, at their sizes: a file a user added
+    (``2016/mydata.parquet``) or changed keeps the folder. A folder from before manifests
+    counts only if every file is a ``part-0.parquet`` that cyx's metadata marks as its own.
+    """
+    found = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if not p.is_dir() or p.is_symlink()
+    )
+    try:
+        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except FileNotFoundError:
+        return bool(found) and all(_is_legacy_part(folder, f) for f in found)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(listed, dict) or sorted([*listed, MANIFEST]) != found:
+        return False
+    try:
+        return all((folder / f).stat().st_size == size for f, size in listed.items())
+    except OSError:
+        return False
+
+
+def _is_legacy_part(folder: Path, rel: str) -> bool:
+    # The layout of cyx before manifests: part-0.parquet or report_year=Y/part-0.parquet.
+    *sub, leaf = rel.split("/")
+    if leaf != "part-0.parquet" or len(sub) > 1 or (sub and not sub[0].startswith("report_year=")):
+        return False
+    path = folder / rel
+    try:
+        meta = {} if path.is_symlink() else (pq.read_schema(path).metadata or {})
+    except (OSError, pa.ArrowException):
+        return False
+    return b"cyx_version" in meta
 
 
 # --------------------------------------------------------------------------- XLSX
 
 
-def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo) -> None:
-    """A workbook with the table (frozen bold header, fitted widths) and a metadata sheet."""
+def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo, *, label: Path | None = None) -> None:
+    """A workbook with the table (frozen bold header, fitted widths) and a metadata sheet,
+    byte-identical for identical input (the run's date is in --summary-json instead).
+    ``label`` names the file in errors when ``path`` is a temporary."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -296,9 +358,11 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo) -> None:
 
     if len(df) + 1 > _XLSX_MAX_ROWS:
         raise OutputError(
-            str(path), f"{len(df)} rows do not fit in an Excel sheet; write csv or parquet"
+            str(label or path),
+            f"{len(df)} rows do not fit in an Excel sheet; write csv or parquet",
         )
     wb = Workbook(write_only=True)
+    wb.properties.created = _FIXED_TIME
     ws = wb.create_sheet("records")
     ws.freeze_panes = "A2"
     rows = [[_cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
@@ -329,18 +393,37 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo) -> None:
         ("tool", "cyx"),
         ("version", __version__),
         ("rules_version", info.rules_version),
-        ("created", info.created),
         ("rows", len(df)),
         *info.options,
         *(("input", p) for p in info.inputs),
     ]
     for k, v in entries:
         meta.append([k, _text_cell(meta, v) if isinstance(v, str) else v])
-    with atomic_path(path) as tmp:
-        try:
-            wb.save(tmp)
-        except OSError as err:
-            raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_fixed_zip(buf.getvalue()))
+
+
+# The workbook's created/modified times and the zip entries' times, which openpyxl sets to
+# the clock; a fixed time makes reruns byte-identical (1980 is the zip format's epoch).
+_FIXED_TIME = datetime.datetime(1980, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<3>", body)
+            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, body)
+    return out.getvalue()
 
 
 def _cell(v: Any) -> Any:

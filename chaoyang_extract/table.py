@@ -1,28 +1,19 @@
-"""The records table (docs/OUTPUT.md): Arrow schema, pandas frame and file writers.
-
-Every writer goes through a temporary file in the target folder and a rename, so an
-interrupted run never leaves a truncated table where a good one stood.
+"""The records table (docs/OUTPUT.md): Arrow schema, pandas frame, and the text of the
+CSV and JSON lines files (``outputs`` writes the files).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import __version__
-from .errors import OutputError
 from .records import COLUMNS, Record
 
 if TYPE_CHECKING:
@@ -52,7 +43,8 @@ SCHEMA = pa.schema(
         pa.field("start", pa.int32(), nullable=False),
         pa.field("end", pa.int32(), nullable=False),
         pa.field("line", pa.int32(), nullable=False),
-        pa.field("section", pa.string(), nullable=False),
+        # Null outside any section: CSV cannot tell '' from null, so no format holds ''.
+        pa.field("section", pa.string()),
         pa.field("rule", pa.string(), nullable=False),
     ]
 )
@@ -73,16 +65,56 @@ PANDAS_DTYPES: dict[str, str] = {
 _ROW = attrgetter(*COLUMNS)
 
 
+_SECTION = COLUMNS.index("section")
+
+
 def _columns(records: Sequence[Record]) -> list[list[Any]]:
     if not records:
         return [[] for _ in COLUMNS]
-    return [list(c) for c in zip(*map(_ROW, records), strict=True)]
+    cols = [list(c) for c in zip(*map(_ROW, records), strict=True)]
+    cols[_SECTION] = [s or None for s in cols[_SECTION]]
+    return cols
+
+
+_PANDAS_TYPES = {"string": "object", "bool": "bool"}
+
+
+def schema_metadata(schema: pa.Schema, rules_version: str) -> dict[bytes, bytes]:
+    """The versions, and pandas' own metadata: with it, ``pd.read_parquet`` gives every
+    column the nullable dtype of ``to_frame`` (years Int16 with nulls, not float64)."""
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": _PANDAS_TYPES.get(str(f.type), str(f.type)),
+            "numpy_type": PANDAS_DTYPES[str(f.type)],
+            "metadata": None,
+        }
+        for f in schema
+    ]
+    pandas = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": columns,
+        "creator": {"library": "cyx", "version": __version__},
+        "pandas_version": "2.0.0",
+    }
+    return {
+        b"cyx_version": __version__.encode(),
+        b"cyx_rules_version": rules_version.encode(),
+        b"pandas": json.dumps(pandas).encode(),
+    }
+
+
+_META_CACHE: dict[str, dict[bytes, bytes]] = {}
 
 
 def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
     cols = _columns(records)
     arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
-    meta = {b"cyx_version": __version__.encode(), b"cyx_rules_version": rules_version.encode()}
+    meta = _META_CACHE.get(rules_version)
+    if meta is None:
+        meta = _META_CACHE[rules_version] = schema_metadata(SCHEMA, rules_version)
     return pa.Table.from_arrays(arrays, schema=SCHEMA.with_metadata(meta))
 
 
@@ -97,92 +129,29 @@ def to_frame(records: Sequence[Record]) -> pd.DataFrame:
     return df
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+# A spreadsheet runs a cell that starts with one of these as a formula (=2*3, +cmd|…,
+# -3.6万 from a quote, @SUM). OWASP's advice for CSV injection: prefix such a text cell
+# with a single quote, which spreadsheets show as text. Only text columns: numbers stay
+# numbers. Parquet, JSON lines and XLSX keep the exact text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-_UMASK = _umask()
-
-
-def _share(path: Path, mode: int) -> None:
-    # mkstemp/mkdtemp create owner-only files; a table should get the permissions any
-    # other file the user writes gets.
-    os.chmod(path, mode & ~_UMASK)
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-    except OSError as err:
-        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        _share(tmp, 0o666)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-@contextlib.contextmanager
-def atomic_dir(path: Path, is_ours: Callable[[Path], bool]) -> Iterator[Path]:
-    """A temporary folder beside ``path`` that replaces it when the block succeeds.
-
-    An existing file at ``path`` is replaced; an existing folder only when ``is_ours``
-    says an earlier run wrote it, so that a mistyped name never wipes someone's data.
-    """
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder))
-    except OSError as err:
-        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
-    try:
-        yield tmp
-        for sub, _dirs, files in os.walk(tmp):
-            _share(Path(sub), 0o777)
-            for f in files:
-                _share(Path(sub) / f, 0o666)
-        if path.is_dir() and not path.is_symlink():
-            if not is_ours(path):
-                raise OutputError(
-                    str(path),
-                    "is a folder that cyx did not write; remove it or choose another --name",
-                )
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=folder))
-            os.replace(path, old / "d")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if path.exists() or path.is_symlink():
-                path.unlink()
-            os.replace(tmp, path)
-    except OSError as err:
-        raise OutputError(str(path), f"cannot write: {err.strerror or err}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+def csv_safe(text: str) -> str:
+    # A lone sign is no formula, and "-" is stdin's doc.
+    return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
 
 
 def _csv_cell(arrow_type: pa.DataType) -> Callable[[Any], str]:
-    # The cells pandas' to_csv writes for these dtypes: shortest round-trip floats
-    # ("780.0", "1e-05"), True/False, empty for null.
+    # The cells pandas' to_csv writes for these dtypes (shortest round-trip floats: "780.0",
+    # "1e-05"; empty for null), but TRUE/FALSE, which R's read.csv, pandas and DuckDB all
+    # read as booleans (R keeps "True" as text).
     if pa.types.is_floating(arrow_type):
         return lambda v: "" if v is None else repr(float(v))
     if pa.types.is_integer(arrow_type):
         return lambda v: "" if v is None else str(int(v))
     if pa.types.is_boolean(arrow_type):
-        return lambda v: "" if v is None else ("True" if v else "False")
-    return lambda v: "" if v is None else str(v)
+        return lambda v: "" if v is None else ("TRUE" if v else "FALSE")
+    return lambda v: "" if v is None else csv_safe(str(v))
 
 
 _CSV_CELLS = [_csv_cell(f.type) for f in SCHEMA]
@@ -203,29 +172,17 @@ def csv_text(records: Sequence[Record]) -> str:
 
 
 def frame_csv_text(df: pd.DataFrame) -> str:
+    """CSV of a frame, cells as ``csv_text`` writes them (text neutralised, TRUE/FALSE)."""
+    out = df.copy()
+    for c in out.columns:
+        dtype = str(out[c].dtype)
+        if dtype == "boolean":
+            out[c] = out[c].map({True: "TRUE", False: "FALSE"}, na_action="ignore")
+        elif dtype in ("string", "object", "str"):
+            out[c] = out[c].map(csv_safe, na_action="ignore")
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    out.to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
-
-
-def write_csv(records: Sequence[Record], path: Path) -> None:
-    # The BOM lets Excel open the Chinese text as UTF-8.
-    write_text(path, "\ufeff" + csv_text(records))
-
-
-def write_text(path: Path, text: str) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="")
-
-
-def write_parquet(records: Sequence[Record], path: Path, rules_version: str = "") -> None:
-    table = to_arrow(records, rules_version)
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
-
-
-def write_jsonl(records: Sequence[Record], path: Path) -> None:
-    write_text(path, jsonl_text(records))
 
 
 def jsonl_text(records: Sequence[Record]) -> str:
@@ -233,5 +190,6 @@ def jsonl_text(records: Sequence[Record]) -> str:
     lines = []
     for r in records:
         row = dict(zip(COLUMNS, _ROW(r), strict=True))
+        row["section"] = row["section"] or None
         lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
     return "".join(line + "\n" for line in lines)

@@ -59,7 +59,9 @@ def test_extract_paths_matches_the_cli_table(tmp_path: Path, sample_text: str) -
     from_cli = (tmp_path / "records.csv").read_text(encoding="utf-8-sig")
     df = extract_paths([tmp_path / "in", str(SAMPLE)])
     assert df["doc"].unique().tolist() == ["a_2017", "b_2017", "chaoyang_2017"]
-    assert df.to_csv(index=False, lineterminator="\n") == from_cli
+    from chaoyang_extract.table import frame_csv_text
+
+    assert frame_csv_text(df) == from_cli
     assert extract_paths([tmp_path / "in", SAMPLE], jobs=2).equals(df)
     assert extract_paths(str(tmp_path / "in" / "*.txt"))["doc"].unique().tolist() == ["a_2017"]
 

@@ -199,9 +199,9 @@ def test_good_inputs_are_still_extracted_and_written(tmp_path: Path) -> None:
 
 def test_the_summary_lists_each_failure_with_its_reason(tmp_path: Path) -> None:
     missing = tmp_path / "gone.txt"
-    result = cyx("extract", str(SAMPLE), str(missing), "-o", str(tmp_path / "out"))
+    result = cyx("extract", str(SAMPLE), str(missing), "-o", str(tmp_path / "out"), "-v")
     assert result.exit_code == EXIT_INPUT
-    assert f"  failed: {missing}: no such file or folder" in error_lines(result)
+    assert f"failed: {missing}: no such file or folder" in error_lines(result)
     assert (tmp_path / "out" / "records.csv").exists()
 
 
