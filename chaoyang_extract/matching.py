@@ -8,6 +8,7 @@ report's structure.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -601,13 +602,24 @@ def _predicate(
         means = rule.means
         if means == "adjusted":
             means = "growth" if groups.get("dir") else "amount"
-        adjusted = rule.means == "adjusted"
-        item_end = m.end()
+        # What every hit of this item shares; each hit fills in its figure. (A function,
+        # not dataclasses.replace of a template Hit: that cost more than the matching.)
+        make_hit = functools.partial(
+            Hit,
+            estimated=estimated,
+            multi_item=multi_item,
+            multi_context=multi_context,
+            year=year,
+            scope=None,
+            start=qstart,
+            end=m.end(),
+            rule=rule.id,
+            sentence_start=sent_start,
+            adjusted=rule.means == "adjusted",
+        )
         if means == "flat":
             hits.extend(
-                # (Built whole, not by dataclasses.replace of a template: that cost more
-                # than the matching.)
-                Hit(
+                make_hit(
                     indicator=flat_id,
                     measure="growth",
                     value=0.0,
@@ -615,17 +627,7 @@ def _predicate(
                     unit="%",
                     bound="eq",
                     stretch=False,
-                    estimated=estimated,
-                    multi_item=multi_item,
-                    multi_context=multi_context,
                     past=False,
-                    year=year,
-                    scope=None,
-                    start=qstart,
-                    end=item_end,
-                    rule=rule.id,
-                    sentence_start=sent_start,
-                    adjusted=adjusted,
                 )
                 for flat_id in men.members
                 if "growth" in rs.indicators[flat_id].measures
@@ -677,7 +679,7 @@ def _predicate(
                 continue
             value = num * sign
             hits.append(
-                Hit(
+                make_hit(
                     indicator=ind_id,
                     measure=measure,
                     value=value,
@@ -687,17 +689,7 @@ def _predicate(
                     # 力争 reaches for more of what was just given; a level after a
                     # growth ("增长25%，力争突破1100亿元") is that level's only target.
                     stretch=bool(stretch_word) and prev_measure == measure,
-                    estimated=estimated,
-                    multi_item=multi_item,
-                    multi_context=multi_context,
                     past=past,
-                    year=year,
-                    scope=None,
-                    start=qstart,
-                    end=item_end,
-                    rule=rule.id,
-                    sentence_start=sent_start,
-                    adjusted=adjusted,
                 )
             )
             emitted = True

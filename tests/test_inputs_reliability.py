@@ -97,18 +97,24 @@ def _cyx_as_other_user(args: list[str], warm_up: list[str]) -> tuple[int, str]:
     return int(report["code"]), str(report["stderr"])
 
 
-def test_unreadable_subfolder_is_a_failure_not_skipped(shared_tmp: Path) -> None:
-    root = shared_tmp / "r"
-    sub = root / "sub"
-    sub.mkdir(parents=True)
+def _two_reports(tmp: Path, second: str) -> tuple[Path, Path, list[str]]:
+    """A folder r/ with a.txt and ``second`` (a path under r/), readable by anyone but
+    ``second``'s folder; an output folder anyone may write; the extract command."""
+    root = tmp / "r"
+    (root / second).parent.mkdir(parents=True, exist_ok=True)
     (root / "a.txt").write_text(PLAN, encoding="utf-8")
-    (sub / "b.txt").write_text(PLAN, encoding="utf-8")
-    out = shared_tmp / "out"
+    (root / second).write_text(PLAN, encoding="utf-8")
+    out = tmp / "out"
     out.mkdir()
     out.chmod(0o777)
     root.chmod(0o755)
     (root / "a.txt").chmod(0o644)
-    args = ["extract", str(root), "-o", str(out), "--format", "csv"]
+    return root, out, ["extract", str(root), "-o", str(out), "--format", "csv"]
+
+
+def test_unreadable_subfolder_is_a_failure_not_skipped(shared_tmp: Path) -> None:
+    root, out, args = _two_reports(shared_tmp, "sub/b.txt")
+    sub = root / "sub"
     sub.chmod(0o700 if IS_ROOT else 0o000)  # root owns it: `nobody` cannot list it
     code, stderr = _cyx_as_other_user(args, warm_up=[*args, "-q"])
     (out / "records.csv").unlink(missing_ok=True)
@@ -118,16 +124,7 @@ def test_unreadable_subfolder_is_a_failure_not_skipped(shared_tmp: Path) -> None
 
 
 def test_unreadable_file_in_a_folder_is_a_failure(shared_tmp: Path) -> None:
-    root = shared_tmp / "r"
-    root.mkdir()
-    (root / "a.txt").write_text(PLAN, encoding="utf-8")
-    (root / "b.txt").write_text(PLAN, encoding="utf-8")
-    out = shared_tmp / "out"
-    out.mkdir()
-    out.chmod(0o777)
-    root.chmod(0o755)
-    (root / "a.txt").chmod(0o644)
-    args = ["extract", str(root), "-o", str(out), "--format", "csv"]
+    root, out, args = _two_reports(shared_tmp, "b.txt")
     (root / "b.txt").chmod(0o600 if IS_ROOT else 0o000)
     code, stderr = _cyx_as_other_user(args, warm_up=[*args, "-q"])
     assert code == 3, stderr
