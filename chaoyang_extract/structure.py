@@ -89,6 +89,9 @@ class _Evidence:
     # Words of which every match holds one (None: the pattern promises none): a text
     # without any is not scanned.
     words: frozenset[str] | None = None
+    # Words one of which ends every match (rule data: `ends_with`): the rule is matched
+    # backward from where each of them ends, instead of scanning the text from the right.
+    ends_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,9 @@ def _alternation(patterns: Iterable[str]) -> str:
 
 
 # Look-behinds (without groups of their own inside), then the year group.
-_STARTS_WITH_YEAR = regex.compile(r"(?:\(\?<[!=][^()]*\))*\(\?P<y>\{YEAR\}\)")
+_STARTS_WITH_YEAR = regex.compile(
+    r"(?:\(\?<[!=](?:[^()]|\(\?:[^()]*\))*\))*\(\?P<y>\{YEAR\}\)"
+)
 
 
 def _load_evidence(
@@ -180,8 +185,12 @@ def _load_evidence(
         weight = float(item.get("weight", 1))
         offset = int(item.get("offset", 0)) if with_offset else 0
         months = frozenset(int(m) for m in item["months"]) if "months" in item else None
-        # A rule whose end is rare (…市长) is found much faster scanning from the right.
-        flags = regex.REVERSE if item.get("reverse") else 0
+        # A rule whose end is rare (…市长) is found much faster scanning from the right,
+        # and faster still matched backward from each place its end word stands.
+        ends = tuple(_strings(item.get("ends_with"), f"{where} ({rid})"))
+        if any(not w for w in ends):
+            raise RuleError(where, f"evidence rule {rid}: ends_with holds an empty word")
+        flags = regex.REVERSE if item.get("reverse") or ends else 0
         for p in _strings(item.get("patterns"), f"{where} ({rid})"):
             pattern = _compile(_expand(p, placeholders, where), where, flags)
             anchored = not flags and line_anchored(pattern.pattern)
@@ -190,7 +199,9 @@ def _load_evidence(
             nian = after[:1] == "年" and after[1:2] not in ("?", "*", "{")
             words = required_words(pattern.pattern)
             out.append(
-                _Evidence(rid, weight, offset, pattern, anchored, months, bool(lead), nian, words)
+                _Evidence(
+                    rid, weight, offset, pattern, anchored, months, bool(lead), nian, words, ends
+                )
             )
     return tuple(out)
 
@@ -247,7 +258,11 @@ def _rules() -> _Rules:
             max_title=int(heads["max_title"]),
             max_unnumbered=int(heads["max_unnumbered"]),
             prefix=_compile(_expand(str(heads["prefix"]), fixed, where), where),
-            suffix=_compile(_expand(str(heads.get("suffix") or "(?!)"), fixed, where), where),
+            # Matched backward from the line's end: a forward search for what ends a line
+            # tries every character of it.
+            suffix=_compile(
+                _expand(str(heads.get("suffix") or "(?!)"), fixed, where), where, regex.REVERSE
+            ),
             forbidden=_compile(_expand(str(heads["forbidden"]), fixed, where), where),
             numbering=_numbering(heads["numbering"], fixed, where),
             end_lines=_compile(
@@ -454,6 +469,8 @@ def _matches(ev: _Evidence, text: str, starts: Sequence[int]) -> Sequence[regex.
     one can start, if the rule is tried by line or at years."""
     if ev.words is not None and not any(w in text for w in ev.words):
         return []
+    if ev.ends_with:
+        return _matches_ending(ev, text)
     if not (ev.by_line or ev.at_year):
         return list(ev.pattern.finditer(text))
     found: list[regex.Match[str]] = []
@@ -469,6 +486,41 @@ def _matches(ev: _Evidence, text: str, starts: Sequence[int]) -> Sequence[regex.
             found.append(m)
             end = m.end()
     return found
+
+
+def _matches_ending(ev: _Evidence, text: str) -> list[regex.Match[str]]:
+    """The matches of a backward rule whose every match ends with one of ``ev.ends_with``:
+    those of scanning the whole text from the right, found from each such end."""
+    found: list[regex.Match[str]] = []
+    reach = len(text) + 1
+    for end in reversed(_word_ends(ev.ends_with, text)):
+        if end > reach:
+            continue  # a scan from the right goes on from the start of the last match
+        m = ev.pattern.match(text, 0, end)
+        if m is not None:
+            found.append(m)
+            reach = m.start()
+    found.reverse()
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _word_ends(words: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """Where each of ``words`` ends in ``text``, in order. (Cached: a rule's patterns share
+    their words.) One scan per distinct last character: str.find on Chinese text costs
+    about as much per call as the loop over what it finds."""
+    by_last: dict[str, list[str]] = {}
+    for w in words:
+        by_last.setdefault(w[-1], []).append(w)
+    ends: list[int] = []
+    for last, ws in by_last.items():
+        at = text.find(last)
+        while at != -1:
+            if any(text.startswith(w, at + 1 - len(w)) for w in ws):
+                ends.append(at + 1)
+            at = text.find(last, at + 1)
+    ends.sort()
+    return tuple(ends)
 
 
 def _detect_year(
@@ -613,7 +665,9 @@ def _find_heading(s: str, rules: _Rules, yr: _YearRules) -> tuple[str, str] | No
         return None
     if rules.prefix.match(s):
         s = rules.prefix.sub("", s, count=1).strip()
-    s = rules.suffix.sub("", s).strip()
+    cut = rules.suffix.match(s)
+    if cut is not None:
+        s = s[: cut.start()].strip()
     m = rules.numbering.match(s)
     if m is not None:
         cut = _TITLE_END.search(s)
