@@ -241,8 +241,12 @@ def _mentions(
     found: list[Mention] = []
     # Names whose lead is too long to be lead words: no lead is read for them.
     overlong: set[int] = set()
-    breaks = _ClauseBreaks(rs.clause_break_re, text, s, e)
-    for start, end, alias in _names(rs, text, s, e, skip):
+    names = _names(rs, text, s, e, skip)
+    if not names:
+        return found
+    # Breaks after the last name cut no lead: the scan stops there.
+    breaks = _ClauseBreaks(rs.clause_break_re, text, s, names[-1][0])
+    for start, end, alias in names:
         # The lead: what stands between the clause's start and the name.
         cut = breaks.cut_before(start)
         if start - cut > _MAX_LEAD:
@@ -317,9 +321,9 @@ class _ClauseBreaks:
     """Where each clause of a sentence starts, found once per sentence.
 
     ``cut_before(pos)`` is the end of the last clause break that
-    ``pattern.finditer(text, s, pos)`` finds, or ``s``: what a scan from the sentence's
-    start to each name gave, without one scan a name (quadratic in a sentence of
-    thousands of clauses).
+    ``pattern.finditer(text, s, pos)`` finds, or ``s``, for any ``pos`` up to ``e``: what a
+    scan from the sentence's start to each name gave, without one scan a name (quadratic
+    in a sentence of thousands of clauses).
     """
 
     def __init__(self, pattern: regex.Pattern[str], text: str, s: int, e: int) -> None:

@@ -166,10 +166,8 @@ def _alternation(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in unique)
 
 
-# Look-behinds (without groups of their own inside), then the year group.
-_STARTS_WITH_YEAR = regex.compile(
-    r"(?:\(\?<[!=](?:[^()]|\(\?:[^()]*\))*\))*\(\?P<y>\{YEAR\}\)"
-)
+# Look-behinds (holding no groups but plain (?:…) ones), then the year group.
+_STARTS_WITH_YEAR = regex.compile(r"(?:\(\?<[!=](?:[^()]|\(\?:[^()]*\))*\))*\(\?P<y>\{YEAR\}\)")
 
 
 def _load_evidence(
@@ -507,17 +505,29 @@ def _matches_ending(ev: _Evidence, text: str) -> list[regex.Match[str]]:
 @functools.lru_cache(maxsize=4)
 def _word_ends(words: tuple[str, ...], text: str) -> tuple[int, ...]:
     """Where each of ``words`` ends in ``text``, in order. (Cached: a rule's patterns share
-    their words.) One scan per distinct last character: str.find on Chinese text costs
-    about as much per call as the loop over what it finds."""
-    by_last: dict[str, list[str]] = {}
+    their words.) str.find on Chinese text costs about as much per call as a loop over a
+    few dozen hits, so words that share their last character (市长, 县长) are found by one
+    scan for it."""
+    by_last: dict[str, dict[int, list[str]]] = {}
     for w in words:
-        by_last.setdefault(w[-1], []).append(w)
+        by_last.setdefault(w[-1], {}).setdefault(len(w), []).append(w)
     ends: list[int] = []
-    for last, ws in by_last.items():
+    for last, by_len in by_last.items():
+        if len(by_len) == 1 and len(next(iter(by_len.values()))) == 1:
+            word = next(iter(by_len.values()))[0]
+            at = text.find(word)
+            while at != -1:
+                ends.append(at + len(word))
+                at = text.find(word, at + 1)
+            continue
+        groups = [(n, tuple(ws)) for n, ws in by_len.items()]
         at = text.find(last)
         while at != -1:
-            if any(text.startswith(w, at + 1 - len(w)) for w in ws):
-                ends.append(at + 1)
+            for n, ws in groups:
+                # (A negative start would count from the text's end.)
+                if at + 1 >= n and text.startswith(ws, at + 1 - n):
+                    ends.append(at + 1)
+                    break
             at = text.find(last, at + 1)
     ends.sort()
     return tuple(ends)
