@@ -498,8 +498,7 @@ def _matches_ending(ev: _Evidence, text: str) -> list[regex.Match[str]]:
         if m is not None:
             found.append(m)
             reach = m.start()
-    found.reverse()
-    return found
+    return found  # right to left, as a scan from the right finds them
 
 
 @functools.lru_cache(maxsize=4)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from chaoyang_extract import resources, structure
 from chaoyang_extract.normalize import normalize
+from chaoyang_extract.reading import read_document
 from chaoyang_extract.structure import PERIODS, Section, Structure, analyze
 
 # --------------------------------------------------------------------------- helpers
@@ -755,3 +756,72 @@ def test_headline_bullets_are_not_headings() -> None:
     assert period_at(st_, text, "取得显著成就") == "review"
     assert period_at(st_, text, "扎实推进重点工作") == "plan"
     assert [s.path for s in st_.sections] == ["回顾2017年", "展望2018年"]
+
+
+# --------------------------------------------------------------------------- shortcuts
+# The fast ways of trying evidence rules must find what a plain scan finds.
+
+_REAL_TEXTS = [
+    p
+    for p in sorted(Path(__file__).parent.joinpath("corpus").rglob("*.txt"))
+    + [resources.rules_dir().parent / "data" / "chaoyang_2017.txt"]
+    if p.exists()
+]
+
+
+def _plain(ev: structure._Evidence, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in ev.pattern.finditer(text)]
+
+
+def test_end_word_rules_find_what_a_scan_from_the_right_finds() -> None:
+    rules = structure._rules()
+    backward = [ev for ev in rules.year_evidence + rules.region_evidence if ev.ends_with]
+    assert backward, "no rule uses ends_with: this test checks nothing"
+    extra = "召开的朝阳市第十六届人民代表大会，市长李明、自治区主席张三、县长\n"
+    found = 0
+    for path in _REAL_TEXTS:
+        text = normalize(read_document(path)).text + extra
+        for ev in backward:
+            want = _plain(ev, text)
+            got = [m.span() for m in structure._matches(ev, text, [])]
+            assert got == want, (path.name, ev.rule_id)
+            found += len(want)
+    assert found > len(_REAL_TEXTS)  # the rules do match these texts
+
+
+def test_word_ends_finds_every_word_end() -> None:
+    text = "市长县长主席长人大人民代表大会大长市长"
+    words = ("市长", "县长", "主席", "人大", "人民代表大会", "长")
+    want = sorted({i + len(w) for w in words for i in range(len(text)) if text.startswith(w, i)})
+    assert list(structure._word_ends(words, text)) == want
+
+
+@pytest.mark.parametrize(
+    "line,title",
+    [
+        ("【回眸2017】", "回眸2017"),
+        ("一、2025年工作回顾】】", "一、2025年工作回顾"),
+        ("二、2026年工作安排？", "二、2026年工作安排"),
+        ("三、中间】不算", "三、中间】不算"),
+    ],
+)
+def test_heading_suffix_is_cut_from_the_end_only(line: str, title: str) -> None:
+    found = structure._find_heading(line, structure._rules(), structure._year_rules(2026))
+    assert found is not None and found[1] == title
+
+
+def test_ends_with_needs_real_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chaoyang_extract.errors import RuleError
+
+    good = (resources.rules_dir() / "structure.yaml").read_text(encoding="utf-8")
+    bad = good.replace("ends_with: [人民代表大会, 人大]", "ends_with: [人民代表大会, '']", 1)
+    assert bad != good
+    (tmp_path / "structure.yaml").write_text(bad, encoding="utf-8")
+    monkeypatch.setattr(structure, "rules_dir", lambda: tmp_path)
+    structure._rules.cache_clear()
+    try:
+        with pytest.raises(RuleError, match="ends_with holds an empty word"):
+            structure._rules()
+    finally:
+        monkeypatch.undo()
+        structure._rules.cache_clear()
