@@ -50,14 +50,18 @@ def extract_text(
     ``rules`` adds rule folders or files to the built-in ones (RuleError if one is bad).
     Text that is not valid Unicode (a lone surrogate) raises InputError naming ``doc``.
     """
-    bad = _SURROGATE.search(text)
-    if bad is not None:
+    try:
+        res = extract_document(_rules(rules), text, doc, year=year, region=region)
+    except UnicodeError:
+        # OpenCC cannot encode a lone surrogate: looked for only then, not in every text.
+        bad = _SURROGATE.search(text)
+        if bad is None:
+            raise
         raise InputError(
             doc,
             f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}, "
             "which is not a character; decode the report with errors='replace'",
-        )
-    res = extract_document(_rules(rules), text, doc, year=year, region=region)
+        ) from None
     return to_frame(res.records)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 from pathlib import Path
 
 
+@functools.cache
 def rules_dir() -> Path:
     """The rules folder: inside the installed package, else the checkout's top-level rules/.
 

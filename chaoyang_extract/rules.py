@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -653,15 +655,41 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
 
 def _stamp(extra: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
     # Part of the cache key, so that a rule file edited within one process (a test, a
-    # notebook) is read again rather than served stale.
-    stamps = []
-    for p in _listing(rules_dir()) + [f for e in extra for f in _listing(Path(e))]:
+    # notebook) is read again rather than served stale. Taken on every load_rules call,
+    # so one directory scan gives names and stats together.
+    stamps: list[tuple[str, int, int]] = []
+    for root in (str(rules_dir()), *extra):
+        stamps += _stamps_under(root)
+    return tuple(stamps)
+
+
+def _stamps_under(root: str) -> list[tuple[str, int, int]]:
+    """(path, mtime, size) of each rule file ``_listing`` finds under ``root``: a key, not
+    a listing, so paths stay plain strings (building Paths cost most of the time)."""
+    try:
+        st = os.stat(root)
+    except OSError:
+        return []
+    if not stat.S_ISDIR(st.st_mode):
+        return [(root, st.st_mtime_ns, st.st_size)] if stat.S_ISREG(st.st_mode) else []
+    found: list[tuple[str, int, int]] = []
+    todo = [root]
+    while todo:
         try:
-            st = p.stat()
+            entries = list(os.scandir(todo.pop()))
         except OSError:
             continue
-        stamps.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(stamps)
+        for entry in entries:
+            if entry.is_dir():
+                todo.append(entry.path)
+            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                try:
+                    est = entry.stat()
+                except OSError:
+                    continue
+                found.append((entry.path, est.st_mtime_ns, est.st_size))
+    found.sort()
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -720,8 +748,19 @@ def _listing(d: Path) -> list[Path]:
         return [d]
     if not d.is_dir():
         return []
-    found = sorted(p for p in d.rglob("*.yaml") if p.is_file())
-    return found + sorted(p for p in d.rglob("*.yml") if p.is_file())
+    yaml_files: list[Path] = []
+    yml_files: list[Path] = []
+    # os.walk, not Path.rglob: this runs on every load_rules call (the cache key), and
+    # rglob's pure-Python globbing cost more than the API's own work on a short text.
+    for root, dirs, names in os.walk(d, followlinks=True):
+        dirs.sort()
+        for name in names:
+            path = Path(root, name)
+            if name.endswith(".yaml") and path.is_file():
+                yaml_files.append(path)
+            elif name.endswith(".yml") and path.is_file():
+                yml_files.append(path)
+    return sorted(yaml_files) + sorted(yml_files)
 
 
 def _rule_files(

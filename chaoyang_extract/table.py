@@ -5,6 +5,7 @@ CSV and JSON lines files (``outputs`` writes the files).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -122,11 +123,57 @@ def to_frame(records: Sequence[Record]) -> pd.DataFrame:
     """The records as a DataFrame with nullable dtypes that mirror the Arrow schema."""
     import pandas as pd
 
-    data = dict(zip(COLUMNS, _columns(records), strict=True))
-    df = pd.DataFrame(data, columns=list(COLUMNS))
-    for f in SCHEMA:
-        df[f.name] = df[f.name].astype(PANDAS_DTYPES[str(f.type)])
-    return df
+    # Each column built as its dtype's array at once: a frame of objects cast column by
+    # column took half the time of extracting a report through extract_text.
+    arrays = [
+        build(values) for build, values in zip(_column_builders(), _columns(records), strict=True)
+    ]
+    from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
+    if from_arrays is not None:
+        # pandas' own constructor from typed arrays (what pd.DataFrame(dict) ends in, after
+        # checks that these arrays pass by construction): a third of its time.
+        try:
+            return from_arrays(
+                arrays,
+                columns=pd.Index(COLUMNS),
+                index=pd.RangeIndex(len(records)),
+                verify_integrity=False,
+            )
+        except TypeError:  # pragma: no cover - a pandas whose private signature moved
+            pass
+    return pd.DataFrame(dict(zip(COLUMNS, arrays, strict=True)), copy=False)
+
+
+@functools.cache
+def _column_builders() -> tuple[Callable[[list[Any]], Any], ...]:
+    return tuple(_builder(str(f.type)) for f in SCHEMA)
+
+
+def _builder(arrow_type: str) -> Callable[[list[Any]], Any]:
+    """A function from a column's Python values to the pandas array of its dtype. The
+    arrays are made directly where pandas' own conversion spends most of its time
+    checking what this schema already promises."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = pd.api.types.pandas_dtype(PANDAS_DTYPES[arrow_type])
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return lambda values: np.array(values, dtype=dtype)  # float64: None is NaN
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        string_array = dtype.construct_array_type()
+        return lambda values: string_array(pa.array(values, type=pa.large_string()))
+    if arrow_type in ("int16", "int32", "bool"):
+        array_type = dtype.construct_array_type()
+        np_type = {"int16": np.int16, "int32": np.int32, "bool": np.bool_}[arrow_type]
+
+        def build(values: list[Any]) -> Any:
+            mask = np.fromiter((v is None for v in values), dtype=np.bool_, count=len(values))
+            filled = [0 if v is None else v for v in values] if mask.any() else values
+            return array_type(np.array(filled, dtype=np_type), mask)
+
+        return build
+    kind = dtype.construct_array_type()
+    return lambda values: kind._from_sequence(values, dtype=dtype)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=2*3, +cmd|…,

@@ -348,3 +348,33 @@ def test_csv_writer_gives_the_bytes_pandas_gives() -> None:
     ]
     for recs in (records, [], [base]):
         assert csv_text(recs) == frame_csv_text(to_frame(recs))
+
+
+def test_frame_is_what_casting_each_column_gives() -> None:
+    """to_frame builds each column's array directly; it must equal pandas' own cast of a
+    frame of Python objects, nulls included, and with no rows."""
+    import dataclasses
+
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from chaoyang_extract.records import COLUMNS
+    from chaoyang_extract.table import PANDAS_DTYPES, SCHEMA, to_frame
+
+    base = Record(
+        "d", "朝阳市", 2017, "gdp", "地区生产总值", "result", 2016, "annual", "level", 780.0,
+        None, "亿元", 7.8e10, "CNY", "eq", None, True, None, "q", 0, 11, 1, "s", "r",
+    )  # fmt: skip
+    variants = [
+        base,
+        dataclasses.replace(base, region=None, report_year=None, year=None, section=""),
+        dataclasses.replace(base, value_max=9.5, tier="stretch", scope="省级", estimated=False),
+        dataclasses.replace(base, start=2**31 - 1, line=70000, report_year=-32768),
+    ]
+    for recs in (variants, variants[1:2], []):
+        rows = [[getattr(r, c) for c in COLUMNS] for r in recs]
+        plain = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+        plain["section"] = [s or None for s in plain["section"]]
+        for f in SCHEMA:
+            plain[f.name] = plain[f.name].astype(PANDAS_DTYPES[str(f.type)])
+        assert_frame_equal(to_frame(recs), plain)
