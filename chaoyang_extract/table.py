@@ -133,12 +133,13 @@ def to_frame(records: Sequence[Record]) -> pd.DataFrame:
         # pandas' own constructor from typed arrays (what pd.DataFrame(dict) ends in, after
         # checks that these arrays pass by construction): a third of its time.
         try:
-            return from_arrays(
+            frame: pd.DataFrame = from_arrays(
                 arrays,
                 columns=pd.Index(COLUMNS),
                 index=pd.RangeIndex(len(records)),
                 verify_integrity=False,
             )
+            return frame
         except TypeError:  # pragma: no cover - a pandas whose private signature moved
             pass
     return pd.DataFrame(dict(zip(COLUMNS, arrays, strict=True)), copy=False)
@@ -160,10 +161,10 @@ def _builder(arrow_type: str) -> Callable[[list[Any]], Any]:
     if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return lambda values: np.array(values, dtype=dtype)  # float64: None is NaN
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        string_array = dtype.construct_array_type()
+        string_array: Any = dtype.construct_array_type()
         return lambda values: string_array(pa.array(values, type=pa.large_string()))
     if arrow_type in ("int16", "int32", "bool"):
-        array_type = dtype.construct_array_type()
+        array_type: Any = dtype.construct_array_type()
         np_type = {"int16": np.int16, "int32": np.int32, "bool": np.bool_}[arrow_type]
 
         def build(values: list[Any]) -> Any:
@@ -172,7 +173,7 @@ def _builder(arrow_type: str) -> Callable[[list[Any]], Any]:
             return array_type(np.array(filled, dtype=np_type), mask)
 
         return build
-    kind = dtype.construct_array_type()
+    kind: Any = dtype.construct_array_type()
     return lambda values: kind._from_sequence(values, dtype=dtype)
 
 
