@@ -9,7 +9,7 @@ from typing import Any
 
 from .extract import extract_snippet
 from .records import COLUMNS, Record
-from .rules import EXPECT_KEYS as _RULES_EXPECT_KEYS
+from .rulebook.schema import EXPECT_KEYS as _RULES_EXPECT_KEYS
 from .rules import Example, RuleSet
 
 # Fields an expectation may name; others are rejected by the checker.

@@ -7,9 +7,9 @@ import math
 from dataclasses import dataclass
 
 import cn2an
-import yaml
 
 from .resources import rules_dir
+from .rulebook import read_special
 
 _ARABIC = frozenset("0123456789.")
 # No report figure comes near this (10^15 of anything); a longer digit run is an ID, a
@@ -51,7 +51,7 @@ class UnitInfo:
 
 @functools.lru_cache(maxsize=1)
 def _unit_table() -> tuple[dict[str, float], dict[str, UnitInfo]]:
-    data = yaml.safe_load((rules_dir() / "units.yaml").read_text(encoding="utf-8"))
+    data = read_special(rules_dir() / "units.yaml")
     scales = {str(k): float(v) for k, v in data["scales"].items()}
     base = {
         str(k): UnitInfo(str(v["std"]), float(v["factor"])) for k, v in data["base_units"].items()

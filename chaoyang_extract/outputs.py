@@ -29,7 +29,7 @@ from . import __version__
 from .errors import OutputError
 from .outset import OutputSet, sweep
 from .records import Record
-from .rules import MEASURES
+from .rulebook.schema import MEASURES
 from .table import (
     PANDAS_DTYPES,
     SCHEMA,

@@ -17,71 +17,37 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .errors import RuleError
 from .resources import rules_dir
+from .rulebook import read_special
+from .rulebook.schema import (
+    BOUNDS,
+    EXAMPLE_KEYS,
+    EXPECT_KEYS,
+    GROUP_KEYS,
+    HORIZONS,
+    INDICATOR_KEYS,
+    KINDS,
+    MEASURES,
+    PHRASING_KEYS,
+    TIERS,
+    TOP_KEYS,
+    YEARS,
+    keys_problems,
+)
+from .rulebook.schema import SPECIAL_FILES as SPECIAL_SHAPES
+from .rulebook.source import LineMap, line_of, parse_yaml, read_rule_file
 
-MEASURES = frozenset({"level", "growth", "rate", "share", "count", "change"})
 MEANS = frozenset({"growth", "amount", "flat", "skip", "adjusted"})
-KINDS = ("result", "target")
-BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
-HORIZONS = frozenset({"annual", "multi_year"})
-TIERS = frozenset({"baseline", "stretch"})
-# Report years an example may claim: the People's Republic's reports, and some future.
-YEARS = range(1949, 2101)
-
-# Keys a rule file may use; anything else is a typo the checker reports.
-TOP_KEYS = ("indicators", "groups", "rules")
-INDICATOR_KEYS = frozenset(
-    {
-        "id",
-        "zh",
-        "aliases",
-        "measures",
-        "amount",
-        "percent",
-        "units",
-        "scopes",
-        "core",
-        "note",
-        "examples",
-    }
-)
-GROUP_KEYS = frozenset({"aliases", "members", "combined", "note"})
-PHRASING_KEYS = frozenset(
-    {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
-)
-EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "region", "note"})
-# Columns an expected record may name: what a rule decides about a figure, not where the
-# figure stands (doc, offsets, section), which an example cannot know.
-EXPECT_KEYS = frozenset(
-    {
-        "indicator",
-        "indicator_zh",
-        "kind",
-        "year",
-        "horizon",
-        "measure",
-        "value",
-        "value_max",
-        "unit",
-        "value_std",
-        "unit_std",
-        "bound",
-        "tier",
-        "estimated",
-        "scope",
-    }
-)
-# Files of the built-in rules folder that are not rule files (other modules read them).
-SPECIAL_FILES = frozenset({"lexicon.yaml", "units.yaml", "normalize.yaml", "structure.yaml"})
+# The built-in folder's files that other modules read are not rule files.
+SPECIAL_FILES = frozenset(SPECIAL_SHAPES)
 
 
 @dataclass(frozen=True)
@@ -515,81 +481,6 @@ def _words_or_never(words: Iterable[str] | None) -> str:
     return _alternation(words) if words else "(?!)"
 
 
-class _Map(dict[Any, Any]):
-    """A YAML mapping that knows its own line and its keys' lines (1-based)."""
-
-    def __init__(self, line: int = 1) -> None:
-        super().__init__()
-        self.line = line
-        self.key_lines: dict[Any, int] = {}
-        # Keys written twice: YAML keeps the last value silently, which hides a typo.
-        self.repeated: list[tuple[Any, int]] = []
-
-
-class _Loader(yaml.SafeLoader):
-    """``yaml.safe_load`` that records where each mapping and key stands."""
-
-
-def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_Map]:
-    data = _Map(node.start_mark.line + 1)
-    yield data
-    data.update(loader.construct_mapping(node))
-    for key_node, _value in node.value:
-        # Already built by construct_mapping (the loader caches by node).
-        key = loader.construct_object(key_node)
-        line = key_node.start_mark.line + 1
-        if key in data.key_lines:
-            data.repeated.append((key, line))
-        data.key_lines[key] = line
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-
-
-def _line(node: Any, key: str | None = None) -> int:
-    """Line of a loaded mapping, or of one of its keys; 1 when unknown."""
-    if isinstance(node, _Map):
-        return node.key_lines.get(key, node.line) if key is not None else node.line
-    return 1
-
-
-def parse_yaml(text: str, source: str) -> Any:
-    """YAML text -> data (mappings carry their lines); RuleError(FILE, ..., LINE) on syntax."""
-    try:
-        # _Loader derives from SafeLoader: plain data only, never arbitrary objects.
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        # A problem found at the end of the stream is reported one line past the last.
-        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        line = min(mark.line + 1, last) if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        context = getattr(err, "context", None)
-        context_mark = getattr(err, "context_mark", None)
-        if context and context_mark is not None and context_mark.line + 1 != line:
-            problem += f" ({context} at line {context_mark.line + 1})"
-        raise RuleError(source, f"YAML syntax error: {problem}", line) from None
-    except RecursionError:
-        raise RuleError(source, "YAML nests too deeply", None) from None
-
-
-def _read_rule_file(path: Path) -> tuple[bytes, str]:
-    source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise RuleError(source, f"cannot read rule file: {err.strerror or err}") from None
-    try:
-        return data, data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise RuleError(source, "rule file is not UTF-8", line) from None
-
-
-def load_yaml(path: Path) -> Any:
-    return parse_yaml(_read_rule_file(path)[1], str(path))
-
-
 def _placeholders(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> dict[str, str]:
     ph = {k: str(v) for k, v in lexicon["placeholders"].items()}
     base_units = [str(u) for u in units["base_units"] if str(u) not in ("%",)]
@@ -710,8 +601,8 @@ def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list
     problems: list[RuleError] = []
     builtin = rules_dir()
     try:
-        lexicon = load_yaml(builtin / "lexicon.yaml")
-        units = load_yaml(builtin / "units.yaml")
+        lexicon = read_special(builtin / "lexicon.yaml")
+        units = read_special(builtin / "units.yaml")
         ph = _placeholders(lexicon, units)
     except RuleError as err:
         return None, [err]
@@ -804,25 +695,6 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _keys_problems(
-    raw: _Map | dict[Any, Any], allowed: frozenset[str], what: str
-) -> list[tuple[str, int]]:
-    out = []
-    unknown = [k for k in raw if k not in allowed]
-    if unknown:
-        names = ", ".join(f"'{k}'" for k in unknown)
-        out.append(
-            (
-                f"{what}: unknown key(s) {names} (allowed: {', '.join(sorted(allowed))})",
-                _line(raw, unknown[0]),
-            )
-        )
-    if isinstance(raw, _Map):
-        for key, line in raw.repeated:
-            out.append((f"{what}: key '{key}' is written twice; the last one wins", line))
-    return out
-
-
 class _Builder:
     """Collects the items of the rule files, with every problem found on the way."""
 
@@ -853,7 +725,7 @@ class _Builder:
     def add_file(self, path: Path, builtin: bool) -> None:
         source = str(path)
         try:
-            data_bytes, text = _read_rule_file(path)
+            data_bytes, text = read_rule_file(path)
             data = parse_yaml(text, source)
         except RuleError as err:
             self.problems.append(err)
@@ -867,7 +739,7 @@ class _Builder:
                 source, "a rule file is a mapping with 'indicators', 'groups' or 'rules'", 1
             )
             return
-        for message, line in _keys_problems(data, frozenset(TOP_KEYS), "rule file"):
+        for message, line in keys_problems(data, frozenset(TOP_KEYS), "rule file"):
             self.problem(source, message, line)
         for key in TOP_KEYS:
             items = data.get(key)
@@ -875,7 +747,7 @@ class _Builder:
                 continue
             if not isinstance(items, list):
                 self.problem(
-                    source, f"'{key}' must be a list (items start with '- ')", _line(data, key)
+                    source, f"'{key}' must be a list (items start with '- ')", line_of(data, key)
                 )
                 continue
             for raw in items:
@@ -888,13 +760,13 @@ class _Builder:
 
     def _indicator(self, raw: Any, source: str, builtin: bool) -> None:
         if not isinstance(raw, dict) or not _is_text(raw.get("id")):
-            self.problem(source, "an indicator needs an 'id'", _line(raw))
+            self.problem(source, "an indicator needs an 'id'", line_of(raw))
             return
         ident = str(raw["id"])
-        line = _line(raw)
+        line = line_of(raw)
         what = f"indicator {ident}"
         problems_before = len(self.problems)
-        for message, at in _keys_problems(raw, INDICATOR_KEYS, what):
+        for message, at in keys_problems(raw, INDICATOR_KEYS, what):
             self.problem(source, message, at)
         if not regex.fullmatch(r"[a-z][a-z0-9_]*", ident):
             self.problem(source, f"indicator id '{ident}' is not snake_case (a-z, 0-9, _)", line)
@@ -917,7 +789,7 @@ class _Builder:
             self.problem(
                 source,
                 f"{what}: 'measures' must be a list of some of {', '.join(sorted(MEASURES))}",
-                _line(raw, "measures"),
+                line_of(raw, "measures"),
             )
         for key in ("amount", "percent"):
             val = raw.get(key)
@@ -927,32 +799,32 @@ class _Builder:
                 self.problem(
                     source,
                     f"{what}: '{key}' must be one of {', '.join(sorted(MEASURES))}",
-                    _line(raw, key),
+                    line_of(raw, key),
                 )
             elif measures and str(val) not in measures:
                 # The engine drops a figure whose measure the indicator does not list.
                 self.problem(
-                    source, f"{what}: '{key}: {val}' is not among its measures", _line(raw, key)
+                    source, f"{what}: '{key}: {val}' is not among its measures", line_of(raw, key)
                 )
         aliases = self._aliases(raw, source, what, required=True)
         self.declared.add(ident)
-        self.alias_claims.extend((a, what, source, _line(raw, "aliases")) for a in aliases)
+        self.alias_claims.extend((a, what, source, line_of(raw, "aliases")) for a in aliases)
         units = self._text_list(raw, "units", source, what)
         for u in units:
             if _unit_std(u) is None:
                 self.problem(
-                    source, f"{what}: unit '{u}' is not in units.yaml", _line(raw, "units")
+                    source, f"{what}: unit '{u}' is not in units.yaml", line_of(raw, "units")
                 )
         scopes = self._text_list(raw, "scopes", source, what)
         if "core" in raw and not isinstance(raw["core"], bool):
-            self.problem(source, f"{what}: 'core' must be true or false", _line(raw, "core"))
+            self.problem(source, f"{what}: 'core' must be true or false", line_of(raw, "core"))
         before_examples = len(self.problems)
-        examples = self._examples(raw.get("examples"), source, what, _line(raw, "examples"))
+        examples = self._examples(raw.get("examples"), source, what, line_of(raw, "examples"))
         if not builtin and not examples and len(self.problems) == before_examples:
             self.problem(
                 source,
                 f"{what}: needs at least one example (a sentence that names it, and the records it gives)",
-                _line(raw, "examples"),
+                line_of(raw, "examples"),
             )
         if len(self.problems) > problems_before or ident in self.indicators:
             return
@@ -977,15 +849,15 @@ class _Builder:
         if val is None:
             return ()
         if not isinstance(val, list) or not all(_is_text(v) for v in val):
-            self.problem(source, f"{what}: '{key}' must be a list of words", _line(raw, key))
+            self.problem(source, f"{what}: '{key}' must be a list of words", line_of(raw, key))
             return ()
         return tuple(str(v) for v in val)
 
     def _aliases(self, raw: Any, source: str, what: str, *, required: bool) -> tuple[str, ...]:
         aliases = self._text_list(raw, "aliases", source, what)
         if required and not aliases and isinstance(raw.get("aliases", []), list):
-            self.problem(source, f"{what}: needs 'aliases' (how reports name it)", _line(raw))
-        line = _line(raw, "aliases")
+            self.problem(source, f"{what}: needs 'aliases' (how reports name it)", line_of(raw))
+        line = line_of(raw, "aliases")
         for a in aliases:
             try:
                 compiled = regex.compile(a)
@@ -1018,9 +890,9 @@ class _Builder:
                 source, f"{owner}: an example is a mapping with 'text', 'kind' and 'expect'", at
             )
             return None
-        line = _line(ex)
+        line = line_of(ex)
         before = len(self.problems)
-        for message, where in _keys_problems(ex, EXAMPLE_KEYS, f"{owner}: example"):
+        for message, where in keys_problems(ex, EXAMPLE_KEYS, f"{owner}: example"):
             self.problem(source, message, where)
         text = ex.get("text")
         if not _is_text(text):
@@ -1028,19 +900,19 @@ class _Builder:
         kind = ex.get("kind", "result")
         if not _one_of(kind, KINDS):
             self.problem(
-                source, f"{owner}: example kind must be result or target", _line(ex, "kind")
+                source, f"{owner}: example kind must be result or target", line_of(ex, "kind")
             )
         year = ex.get("year", 2020)
         if not isinstance(year, int) or isinstance(year, bool) or year not in YEARS:
             self.problem(
                 source,
                 f"{owner}: example year must be a report year ({YEARS.start}-{YEARS.stop - 1})",
-                _line(ex, "year"),
+                line_of(ex, "year"),
             )
         region = ex.get("region")
         if region is not None and not _is_text(region):
             self.problem(
-                source, f"{owner}: example region must be a place name", _line(ex, "region")
+                source, f"{owner}: example region must be a place name", line_of(ex, "region")
             )
         expect = ex.get("expect")
         if "expect" not in ex:
@@ -1049,10 +921,10 @@ class _Builder:
             )
         elif not isinstance(expect, list):
             self.problem(
-                source, f"{owner}: 'expect' must be a list of records", _line(ex, "expect")
+                source, f"{owner}: 'expect' must be a list of records", line_of(ex, "expect")
             )
         records = [
-            self._expected(e, source, owner, _line(ex, "expect"))
+            self._expected(e, source, owner, line_of(ex, "expect"))
             for e in (expect if isinstance(expect, list) else [])
         ]
         if len(self.problems) > before:
@@ -1071,9 +943,9 @@ class _Builder:
         if not isinstance(e, dict):
             self.problem(source, f"{owner}: an expected record is a mapping of column: value", at)
             return None
-        line = _line(e) if isinstance(e, _Map) else at
+        line = line_of(e) if isinstance(e, LineMap) else at
         what = f"{owner}: expected record"
-        for message, where in _keys_problems(e, EXPECT_KEYS, what):
+        for message, where in keys_problems(e, EXPECT_KEYS, what):
             self.problem(source, message, where)
 
         def bad(key: str, want: str) -> None:
@@ -1114,13 +986,13 @@ class _Builder:
 
     def _rule(self, raw: Any, source: str, builtin: bool) -> None:
         if not isinstance(raw, dict) or not _is_text(raw.get("id")):
-            self.problem(source, "a rule needs an 'id'", _line(raw))
+            self.problem(source, "a rule needs an 'id'", line_of(raw))
             return
         ident = str(raw["id"])
-        line = _line(raw)
+        line = line_of(raw)
         what = f"rule {ident}"
         before = len(self.problems)
-        for message, at in _keys_problems(raw, PHRASING_KEYS, what):
+        for message, at in keys_problems(raw, PHRASING_KEYS, what):
             self.problem(source, message, at)
         if ident in self.rule_where:
             self.problem(
@@ -1133,30 +1005,30 @@ class _Builder:
             self.problem(
                 source,
                 f"{what}: 'means' must be one of {', '.join(sorted(MEANS))}",
-                _line(raw, "means"),
+                line_of(raw, "means"),
             )
         indicator = raw.get("indicator")
         if _is_text(indicator):
-            self.clause_refs.append((source, _line(raw, "indicator"), ident, str(indicator)))
+            self.clause_refs.append((source, line_of(raw, "indicator"), ident, str(indicator)))
         if indicator is not None and not _is_text(indicator):
             self.problem(
-                source, f"{what}: 'indicator' must be a catalog id", _line(raw, "indicator")
+                source, f"{what}: 'indicator' must be a catalog id", line_of(raw, "indicator")
             )
         elif indicator is not None and means != "amount":
             # A clause rule reads the amount before the indicator's name ("3.6万贫困人口").
             self.problem(
                 source,
                 f"{what}: a rule with 'indicator' reads an amount; 'means' must be amount",
-                _line(raw, "means"),
+                line_of(raw, "means"),
             )
         suffix = raw.get("unit_suffix", "")
         if not isinstance(suffix, str):
-            self.problem(source, f"{what}: 'unit_suffix' must be text", _line(raw, "unit_suffix"))
+            self.problem(source, f"{what}: 'unit_suffix' must be text", line_of(raw, "unit_suffix"))
         compiled = self._pattern(raw, source, what, str(means), clause=indicator is not None)
         before_examples = len(self.problems)
-        examples = self._examples(raw.get("examples"), source, what, _line(raw, "examples"))
+        examples = self._examples(raw.get("examples"), source, what, line_of(raw, "examples"))
         if not examples and len(self.problems) == before_examples:
-            self.problem(source, f"{what}: needs at least one example", _line(raw, "examples"))
+            self.problem(source, f"{what}: needs at least one example", line_of(raw, "examples"))
         if len(self.problems) > before or compiled is None:
             return
         rule = Phrasing(
@@ -1177,9 +1049,9 @@ class _Builder:
         self, raw: Any, source: str, what: str, means: str, *, clause: bool
     ) -> regex.Pattern[str] | None:
         pattern = raw.get("pattern")
-        at = _line(raw, "pattern")
+        at = line_of(raw, "pattern")
         if not _is_text(pattern):
-            self.problem(source, f"{what}: needs a 'pattern' (a regular expression)", _line(raw))
+            self.problem(source, f"{what}: needs a 'pattern' (a regular expression)", line_of(raw))
             return None
         unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(pattern)} - set(self.ph))
         if unknown:
@@ -1254,30 +1126,34 @@ class _Builder:
 
     def _group(self, raw: Any, source: str, builtin: bool) -> _Group | None:
         if not isinstance(raw, dict):
-            self.problem(source, "a group is a mapping with 'aliases' and 'members'", _line(raw))
+            self.problem(source, "a group is a mapping with 'aliases' and 'members'", line_of(raw))
             return None
         what = "group"
         before = len(self.problems)
-        for message, at in _keys_problems(raw, GROUP_KEYS, what):
+        for message, at in keys_problems(raw, GROUP_KEYS, what):
             self.problem(source, message, at)
         members = self._text_list(raw, "members", source, what)
         if not members:
-            self.problem(source, "a group needs 'members' (catalog ids, in 分别 order)", _line(raw))
+            self.problem(
+                source, "a group needs 'members' (catalog ids, in 分别 order)", line_of(raw)
+            )
         for m in members:
             if m not in self.declared:
                 self.problem(
-                    source, f"group member '{m}' is not a catalog indicator", _line(raw, "members")
+                    source,
+                    f"group member '{m}' is not a catalog indicator",
+                    line_of(raw, "members"),
                 )
         combined = raw.get("combined")
         if combined is not None and combined not in self.declared:
             self.problem(
                 source,
                 f"group combined '{combined}' is not a catalog indicator",
-                _line(raw, "combined"),
+                line_of(raw, "combined"),
             )
         aliases = self._aliases(raw, source, what, required=True)
         label = "group " + "+".join(members)
-        self.alias_claims.extend((a, label, source, _line(raw, "aliases")) for a in aliases)
+        self.alias_claims.extend((a, label, source, line_of(raw, "aliases")) for a in aliases)
         if not all(m in self.indicators for m in members):
             return None
         if len(self.problems) > before:
