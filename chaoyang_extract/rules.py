@@ -35,6 +35,8 @@ from .rulebook.schema import (
     HORIZONS,
     INDICATOR_KEYS,
     KINDS,
+    MEANINGS,
+    MEANS,
     MEASURES,
     PHRASING_KEYS,
     TIERS,
@@ -45,7 +47,6 @@ from .rulebook.schema import (
 from .rulebook.schema import SPECIAL_FILES as SPECIAL_SHAPES
 from .rulebook.source import LineMap, line_of, parse_yaml, read_rule_file
 
-MEANS = frozenset({"growth", "amount", "flat", "skip", "adjusted"})
 # The built-in folder's files that other modules read are not rule files.
 SPECIAL_FILES = frozenset(SPECIAL_SHAPES)
 
@@ -528,13 +529,7 @@ def expand(pattern: str, placeholders: Mapping[str, str]) -> str:
 
 # Named groups the engine reads from a match; a pattern without `values` (or `flat`)
 # can never yield a figure.
-NEEDED_GROUPS = {
-    "growth": ("values", "dir"),
-    "amount": ("values",),
-    "flat": ("flat",),
-    "skip": ("values",),
-    "adjusted": ("values",),
-}
+NEEDED_GROUPS = {name: meaning.needs for name, meaning in MEANINGS.items()}
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 

@@ -20,9 +20,12 @@ __all__ = [
     "EXAMPLE_KEYS",
     "EXPECT_KEYS",
     "GROUP_KEYS",
+    "GROUPS",
     "HORIZONS",
     "INDICATOR_KEYS",
     "KINDS",
+    "MEANINGS",
+    "MEANS",
     "MEASURES",
     "PHRASING_KEYS",
     "SPECIAL_FILES",
@@ -30,6 +33,7 @@ __all__ = [
     "TOP_KEYS",
     "YEARS",
     "Key",
+    "Meaning",
     "check",
     "keys_problems",
 ]
@@ -39,6 +43,51 @@ KINDS = ("result", "target")
 BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
 HORIZONS = frozenset({"annual", "multi_year"})
 TIERS = frozenset({"baseline", "stretch"})
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a phrasing's match means (its `means`): the named groups it needs, and the
+    words docs/RULES.md gives it."""
+
+    needs: tuple[str, ...]
+    doc: str
+
+
+# Every `means` a phrasing may have. The engine has one handler for each
+# (matching's MEANING_HANDLERS), and a test holds docs/RULES.md to this table.
+MEANINGS: dict[str, Meaning] = {
+    "amount": Meaning(("values",), "the figure is the indicator's amount (the default)"),
+    "growth": Meaning(("values", "dir"), "a change, signed by the direction word"),
+    "flat": Meaning(("flat",), "与上年持平: growth 0"),
+    "skip": Meaning(
+        ("values",),
+        "a part of the indicator (扣除房地产开发投资后增长8.5%), read past without a row so "
+        "the list goes on",
+    ),
+    "adjusted": Meaning(
+        ("values",),
+        "the indicator on another basis (剔除减税降费因素下降8.1%): a row only when the "
+        "list gives no headline figure of that measure",
+    ),
+}
+MEANS = frozenset(MEANINGS)
+
+# Named groups the engine reads from a match, with what needs them.
+GROUPS: dict[str, str] = {
+    "values": "the number(s) with their unit: one, a range (5%—5.5%) or a list (6.1%和7.1%)",
+    "dir": "a direction word (增长, 下降 …): it signs the figure",
+    "flat": "the 持平 word",
+    "sep": "the separator before a list item; start the pattern with `{SEP}`",
+    "pre": "bound words before the number (超过, 不低于 …)",
+    "post": "bound words after the number (以上, 左右 …)",
+    "stretch": "力争/争取: a second figure is the stretch target",
+    "year": 'an explicit year ("2016年达到…")',
+    "scope": "a scope qualifier (省级 …)",
+    "fromval": "the start of 从X增加到Y: the row is Y, a level reached, so a result (also "
+    "in the plan part, unless the sentence names a target year)",
+}
+
 # Report years an example may claim: the People's Republic's reports, and some future.
 YEARS = range(1949, 2101)
 
