@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 from chaoyang_extract.errors import InputError, RuleError
 from chaoyang_extract.extract import extract_document
 from chaoyang_extract.reading import decode_bytes
-from chaoyang_extract.rules import (
+from chaoyang_extract.rulebook import collect_rules, load_rules
+from chaoyang_extract.rulebook.schema import (
     EXAMPLE_KEYS,
     EXPECT_KEYS,
     INDICATOR_KEYS,
     PHRASING_KEYS,
-    collect_rules,
-    load_rules,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
