@@ -6,6 +6,7 @@ from typing import Any
 
 import regex
 
+from . import cache
 from .builder_base import _Group, _is_text, _one_of, _unit_std, _where
 from .examples_reader import ExampleReader
 from .model import Alias, Indicator, Phrasing
@@ -210,7 +211,7 @@ class ItemReader(ExampleReader):
             )
             return None
         try:
-            compiled = regex.compile(expand(pattern, self.ph, source, at))
+            compiled = cache.compile(expand(pattern, self.ph, source, at))
         except regex.error as err:
             self.problem(source, f"{what}: pattern does not compile: {err}", at)
             return None

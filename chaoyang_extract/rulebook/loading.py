@@ -13,6 +13,7 @@ import regex
 
 from ..errors import RuleError
 from ..resources import rules_dir
+from . import cache
 from .builder import Builder
 from .probe import probe_patterns
 from .ruleset import RuleSet, compile_ruleset, lexicon_placeholders
@@ -69,11 +70,28 @@ def _stamps_under(root: str) -> list[tuple[str, int, int]]:
 
 @functools.lru_cache(maxsize=8)
 def _load(extra: tuple[str, ...], _key: tuple[tuple[str, int, int], ...]) -> RuleSet:
-    rs, problems = collect_rules([Path(e) for e in extra])
-    if problems:
-        raise problems[0]
-    assert rs is not None
-    return rs
+    dirs = [Path(e) for e in extra]
+
+    def build() -> RuleSet:
+        rs, problems = collect_rules(dirs)
+        if problems:
+            raise problems[0]
+        assert rs is not None
+        return rs
+
+    builtin = rules_dir()
+    listed: list[RuleError] = []
+    files = _rule_files(builtin, dirs, listed)
+    if listed:
+        return build()  # raises what is wrong with the folders given
+    # The files the rule set is built from, and where each comes from (paths are in its
+    # messages and rows): the cache's key.
+    inputs: list[Path | bytes] = [builtin / "lexicon.yaml", builtin / "units.yaml"]
+    for path, is_builtin in files:
+        inputs += [f"{path}|{is_builtin}".encode(), path]
+    found = cache.cached("rules", inputs, build)
+    assert found is not None
+    return found
 
 
 def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list[RuleError]]:

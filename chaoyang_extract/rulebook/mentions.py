@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
+from . import cache
 from .model import Alias, alias_label
 from .regextools import has_backref, is_word, word_trie
 
@@ -51,7 +52,7 @@ def mention_patterns(
     ordered = sorted(enumerate(aliases), key=lambda ia: len(ia[1].pattern), reverse=True)
     active = [(f"a{i}", a) for i, a in ordered if alias_label(a) not in skip]
     by_group = dict(active)
-    combined = regex.compile("|".join(f"(?P<{g}>{a.pattern})" for g, a in active) or "(?!)")
+    combined = cache.compile("|".join(f"(?P<{g}>{a.pattern})" for g, a in active) or "(?!)")
     rank = {g: k for k, (g, _) in enumerate(active)}
     by_word: dict[str, Alias] = {}
     word_rank: dict[str, int] = {}
@@ -67,7 +68,7 @@ def mention_patterns(
         # Keep the plain words' groups (matching nothing) when a back-reference might
         # count them; otherwise leave them out, which makes the probe fast.
         keep = any(has_backref(a.pattern) for _, a in patterns)
-        probe = regex.compile(
+        probe = cache.compile(
             "|".join(
                 f"(?P<{g}>{a.pattern})" if not is_word(a.pattern) else f"(?P<{g}>(?!))"
                 for g, a in active

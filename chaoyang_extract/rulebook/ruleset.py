@@ -14,6 +14,7 @@ from typing import Any
 
 import regex
 
+from . import cache
 from .mentions import MentionPatterns, mention_patterns
 from .model import Alias, Indicator, Phrasing
 from .regextools import is_word, required_words, word_trie
@@ -158,29 +159,29 @@ def compile_ruleset(rs: RuleSet, ph: Mapping[str, str]) -> None:
         rs.predicate_gates.append((r, re.compile(word_trie(required)) if required else None))
     leads = [str(w) for w in lex["lead_words"]]
     lead_alt = "|".join(sorted(leads, key=len, reverse=True))
-    rs.lead_re = regex.compile(f"(?:{lead_alt}|(?P<place>{lex['lead_place']}))*")
-    rs.clause_break_re = regex.compile(str(lex["clause_breaks"]))
-    rs.partial_re = regex.compile(str(lex["partial_cues"]))
-    rs.sentence_break_re = regex.compile(str(lex["sentence_breaks"]))
-    rs.conj_re = regex.compile(_alternation(lex["subject_joins"]))
+    rs.lead_re = cache.compile(f"(?:{lead_alt}|(?P<place>{lex['lead_place']}))*")
+    rs.clause_break_re = cache.compile(str(lex["clause_breaks"]))
+    rs.partial_re = cache.compile(str(lex["partial_cues"]))
+    rs.sentence_break_re = cache.compile(str(lex["sentence_breaks"]))
+    rs.conj_re = cache.compile(_alternation(lex["subject_joins"]))
     num, unit = ph["NUM"], ph["UNIT"]
-    rs.values_re = regex.compile(
+    rs.values_re = cache.compile(
         f"(?P<num>{num})(?P<unit>{unit})?(?:{ph['POST']})?(?P<sep>{ph['VALSEP']})?"
     )
-    rs.multi_cue_re = regex.compile("|".join(str(c) for c in lex["multi_year_cues"]))
-    rs.multi_filler_re = regex.compile(_alternation(lex["multi_year_fillers"]))
-    rs.cumulative_lead_re = regex.compile(_words_or_never(lex.get("cumulative_leads")))
-    rs.respectively_re = regex.compile(_words_or_never(lex.get("respectively_words")))
-    rs.each_re = regex.compile(_words_or_never(lex.get("each_words")))
-    rs.subject_chain_re = regex.compile(str(lex.get("subject_chain") or "(?!)"))
-    rs.own_jurisdiction_re = regex.compile(str(lex.get("own_jurisdiction") or "(?!)"))
-    rs.place_scope_break_re = regex.compile(str(lex.get("place_scope_break") or "(?!)"))
-    rs.result_cue_re = regex.compile(_alternation(lex["result_cues"]))
-    rs.target_cue_re = regex.compile(_alternation(lex["target_cues"]))
-    rs.estimate_re = regex.compile(_alternation(lex["estimate_words"]))
+    rs.multi_cue_re = cache.compile("|".join(str(c) for c in lex["multi_year_cues"]))
+    rs.multi_filler_re = cache.compile(_alternation(lex["multi_year_fillers"]))
+    rs.cumulative_lead_re = cache.compile(_words_or_never(lex.get("cumulative_leads")))
+    rs.respectively_re = cache.compile(_words_or_never(lex.get("respectively_words")))
+    rs.each_re = cache.compile(_words_or_never(lex.get("each_words")))
+    rs.subject_chain_re = cache.compile(str(lex.get("subject_chain") or "(?!)"))
+    rs.own_jurisdiction_re = cache.compile(str(lex.get("own_jurisdiction") or "(?!)"))
+    rs.place_scope_break_re = cache.compile(str(lex.get("place_scope_break") or "(?!)"))
+    rs.result_cue_re = cache.compile(_alternation(lex["result_cues"]))
+    rs.target_cue_re = cache.compile(_alternation(lex["target_cues"]))
+    rs.estimate_re = cache.compile(_alternation(lex["estimate_words"]))
     rs.directions = {str(k): int(v) for k, v in lex["directions"].items()}
     rs.pre_bounds = {str(w): b for b, ws in lex["pre_bounds"].items() for w in ws}
     rs.post_bounds = {str(w): b for b, ws in lex["post_bounds"].items() for w in ws}
     rs.percent_units = frozenset({"%", "个百分点", "百分点"})
     # Cheap test for "could this sentence hold a figure at all".
-    rs.prefilter_re = regex.compile(str(lex["figure_signs"]))
+    rs.prefilter_re = cache.compile(str(lex["figure_signs"]))
