@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import tracemalloc
 from pathlib import Path
 
@@ -9,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chaoyang_extract import normalize as normalize_module
 from chaoyang_extract.errors import RuleError
-from chaoyang_extract.normalize import Normalized, normalize
+from chaoyang_extract.normalize import Normalized, chars, normalize
+from chaoyang_extract.normalize import rules as normalize_rules
 from chaoyang_extract.reading import read_document
 from chaoyang_extract.resources import rules_dir
 
@@ -29,7 +31,7 @@ _REPLACEMENTS = {
 
 
 def _simplified(ch: str) -> str:
-    return str(normalize_module._converter().convert(ch))
+    return str(chars.converter().convert(ch))
 
 
 def assert_origin_exact(original: str, result: Normalized) -> None:
@@ -37,7 +39,7 @@ def assert_origin_exact(original: str, result: Normalized) -> None:
     text, origin = result.text, result.origin
     assert len(origin) == len(text) + 1
     assert origin[-1] == len(original)
-    rules = normalize_module._rules()
+    rules = normalize_rules.builtin_rules()
     previous = -1
     for i, ch in enumerate(text):
         at = origin[i]
@@ -348,7 +350,7 @@ def test_blocks_give_the_result_of_one_pass(original: str) -> None:
     # Pass 1 works on blocks cut at line breaks; any cut must give what one pass gives.
     whole = normalize(original)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(normalize_module, "_BLOCK", 3)
+        mp.setattr(chars, "_BLOCK", 3)
         assert _same(normalize(original), whole)
 
 
@@ -356,7 +358,7 @@ class _LineEatingConverter:
     """OpenCC as it is, but losing a line break in any text that has 发."""
 
     def __init__(self) -> None:
-        self.real = normalize_module._converter()
+        self.real = chars.converter()
 
     def convert(self, text: str) -> str:
         converted = str(self.real.convert(text))
@@ -369,10 +371,10 @@ def test_a_lost_line_break_converts_the_whole_text_char_by_char(
     # As a single pass would: one block that OpenCC garbles sends every block, even one
     # without 發, to the character-by-character path, which leaves 乾隆 one-for-one.
     original = "乾隆年間\n" * 4 + "發展經濟\n"
-    monkeypatch.setattr(normalize_module, "_CONVERTER", _LineEatingConverter())
+    monkeypatch.setattr(chars, "_CONVERTER", _LineEatingConverter())
     whole = normalize(original)
     assert whole.text == "干隆年间\n干隆年间\n干隆年间\n干隆年间\n发展经济"
-    monkeypatch.setattr(normalize_module, "_BLOCK", 2)
+    monkeypatch.setattr(chars, "_BLOCK", 2)
     assert _same(normalize(original), whole)
 
 
@@ -420,11 +422,11 @@ def test_broken_rules_file_is_a_rule_error(tmp_path: Path) -> None:
     bad = tmp_path / "normalize.yaml"
     bad.write_text("sentence_final: [unclosed\n", encoding="utf-8")
     with pytest.raises(RuleError):
-        normalize_module._load_rules(bad)
+        normalize_rules.load_rules(bad)
     good = (rules_dir() / "normalize.yaml").read_text(encoding="utf-8")
     bad.write_text(good.replace('range_dash: "—"', "range_dash: 3"), encoding="utf-8")
     with pytest.raises(RuleError, match="range_dash"):
-        normalize_module._load_rules(bad)
+        normalize_rules.load_rules(bad)
 
 
 @pytest.mark.parametrize(
@@ -448,3 +450,14 @@ def test_decimal_point_written_as_a_full_stop(raw: str, clean: str) -> None:
 
 def test_care_of_sign_is_a_percent() -> None:
     assert normalize("同比增长15℅").text == "同比增长15%"
+
+
+# --- the examples in the docstrings ----------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["", ".chars", ".charsets", ".edits", ".lines", ".offsets"])
+def test_docstring_examples_hold(module: str) -> None:
+    # What `pytest --doctest-modules chaoyang_extract/normalize` runs, run with the suite.
+    failed, tried = doctest.testmod(importlib.import_module(f"chaoyang_extract.normalize{module}"))
+    assert tried > 0
+    assert failed == 0
