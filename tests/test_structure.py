@@ -757,6 +757,149 @@ def test_bad_rules_raise_rule_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert analyze(norm("2026年辽宁省政府工作报告")).report_year == 2026
 
 
+# (what to replace, its replacement, where the error stands: the line where this text
+# starts, what the error says)
+_BROKEN_RULES = {
+    "unknown top-level key": ("years:\n", "yeers: 1\nyears:\n", "yeers:", "unknown key(s) 'yeers'"),
+    "unknown heading key": (
+        "  max_title: 60\n",
+        "  max_title: 60\n  max_titel: 60\n",
+        "  max_titel:",
+        "headings: unknown key(s) 'max_titel'",
+    ),
+    "unknown evidence key": (
+        "  - id: speaker\n",
+        "  - id: speaker\n    wieght: 5\n",
+        "    wieght:",
+        "unknown key(s) 'wieght'",
+    ),
+    # A missing key is reported where the mapping that lacks it starts.
+    "missing top-level key": (
+        "\nfile_name_year:",
+        "\n# file_name_year:",
+        "version: 1",
+        "missing key 'file_name_year'",
+    ),
+    "missing heading key": (
+        "  max_title: 60\n",
+        "",
+        "  max_unnumbered:",
+        "headings: missing key 'max_title'",
+    ),
+    "wrong type": (
+        "  max_title: 60\n",
+        "  max_title: sixty\n",
+        "  max_title: sixty",
+        "headings.max_title: expected a whole number",
+    ),
+    "wrong type in an evidence rule": (
+        "ends_with: [人民代表大会, 人大]",
+        "ends_with: 人大",
+        "    ends_with: 人大",
+        "expected a list",
+    ),
+    "bad heading prefix": ("  prefix: '^(?:", "  prefix: '^((?:", "  prefix:", "bad pattern"),
+    "bad evidence pattern": (
+        "patterns:\n      - '我代表",
+        "patterns:\n      - '(unclosed我代表",
+        "    patterns:\n      - '(unclosed",
+        "bad pattern",
+    ),
+    "bad numbering pattern": (
+        "pattern: '^{CNNUM}{1,3}[、．.]'",
+        "pattern: '^({CNNUM}{1,3}[、．.]'",
+        "    - {id: cn,",
+        "bad pattern",
+    ),
+    "bad heading cue": (
+        "strong: ['政府自身建设'",
+        "strong: ['(政府自身建设'",
+        "    strong: ['(政府自身建设'",
+        "bad pattern",
+    ),
+    "bad paragraph cue": (
+        "      - '一年来'\n      - '去年'\n",
+        "      - '一年来'\n      - '(去年'\n",
+        "    review:\n      - '(?:{Y1})年(?!{NOTTEXT})'",
+        "bad pattern",
+    ),
+    "unknown placeholder": (
+        "      - '展望(?:{Y})年'",
+        "      - '展望(?:{Y0})年'",
+        "    plan:\n      - '(?:{Y})年[^\\n。；]",
+        "unknown placeholder {Y0}",
+    ),
+    "unknown paragraph period": (
+        "  anywhere:\n    review:",
+        "  anywhere:\n    reveiw:",
+        "    reveiw:",
+        "paragraph_cues.anywhere: unknown period 'reveiw'",
+    ),
+    "unknown heading period": (
+        "  review_multi:\n    strong:",
+        "  review_mult:\n    strong:",
+        "  review_mult:",
+        "heading_cues: unknown period 'review_mult'",
+    ),
+    "heading cues never read": (
+        "  review_multi:\n    strong:",
+        "  review_multi:\n    generic: [五年]\n    strong:",
+        "    generic: [五年]",
+        "review_multi is named by strong cues only",
+    ),
+    "empty end word": (
+        "ends_with: [人民代表大会, 人大]",
+        "ends_with: [人民代表大会, '']",
+        "    ends_with: [人民代表大会, '']",
+        "ends_with holds an empty word",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(_BROKEN_RULES))
+def test_rule_errors_name_the_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chaoyang_extract.errors import RuleError
+
+    old, new, at, says = _BROKEN_RULES[case]
+    good = (resources.rules_dir() / "structure.yaml").read_text(encoding="utf-8")
+    assert good.count(old) >= 1
+    bad = good.replace(old, new, 1)
+    assert bad.count(at) == 1, "the place of the error must be one place"
+    line = bad[: bad.index(at)].count("\n") + 1
+    path = tmp_path / "structure.yaml"
+    path.write_text(bad, encoding="utf-8")
+    monkeypatch.setattr(rulefile, "rules_dir", lambda: tmp_path)
+    rulefile._rules.cache_clear()
+    year_rules._year_rules.cache_clear()
+    rulefile._min_paragraph.cache_clear()
+    try:
+        with pytest.raises(RuleError) as err:
+            analyze("2026年辽宁省政府工作报告")
+    finally:
+        monkeypatch.undo()
+        rulefile._rules.cache_clear()
+        year_rules._year_rules.cache_clear()
+        rulefile._min_paragraph.cache_clear()
+    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+    assert says in str(err.value)
+
+
+def test_doctests_of_the_package_hold() -> None:
+    import doctest
+    import importlib
+    import pkgutil
+
+    tried = 0
+    for info in pkgutil.iter_modules(structure.__path__):
+        module = importlib.import_module(f"{structure.__name__}.{info.name}")
+        result = doctest.testmod(module)
+        assert result.failed == 0, info.name
+        tried += result.attempted
+    assert tried >= 10
+
+
 def test_headline_bullets_are_not_headings() -> None:
     text = norm(
         "回顾2017年\n生产总值增长9.5%\n全面完成年度重点任务\n取得显著成就\n"
