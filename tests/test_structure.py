@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from chaoyang_extract import resources, structure
 from chaoyang_extract.normalize import normalize
 from chaoyang_extract.reading import read_document
-from chaoyang_extract.structure import PERIODS, Section, Structure, analyze
+from chaoyang_extract.structure import (
+    PERIODS,
+    Section,
+    Structure,
+    analyze,
+    evidence,
+    headings,
+    rulefile,
+    year_rules,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -42,7 +51,7 @@ _PUNCT = str.maketrans(
 
 
 def norm(s: str) -> str:
-    """A crude stand-in for normalize.py: what structure.py may assume about its input."""
+    """A crude stand-in for normalize.py: what the structure package may assume about its input."""
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _t2s(s)
     s = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" else c for c in s)
@@ -651,12 +660,14 @@ def test_conflicting_year_evidence_is_reported() -> None:
 
 
 def test_rules_load_once_and_hold_the_wording() -> None:
-    assert structure._rules() is structure._rules()
-    raw = structure._rules().raw
+    assert rulefile._rules() is rulefile._rules()
+    raw = rulefile._rules().raw
     for key in ("year_evidence", "region_evidence", "headings", "heading_cues", "paragraph_cues"):
         assert key in raw
     # No heading or cue word is spelled in the code.
-    source = Path(structure.__file__).read_text(encoding="utf-8")
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in Path(structure.__file__).parent.glob("*.py")
+    )
     for word in ("工作回顾", "工作安排", "预期目标", "政府自身建设", "人民代表大会", "十五五"):
         assert word not in source
 
@@ -727,23 +738,166 @@ def test_bad_rules_raise_rule_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     bad = good.replace("patterns:\n      - '我代表", "patterns:\n      - '(unclosed我代表", 1)
     assert bad != good
     (tmp_path / "structure.yaml").write_text(bad, encoding="utf-8")
-    monkeypatch.setattr(structure, "rules_dir", lambda: tmp_path)
-    structure._rules.cache_clear()
-    structure._year_rules.cache_clear()
-    structure._min_paragraph.cache_clear()
+    monkeypatch.setattr(rulefile, "rules_dir", lambda: tmp_path)
+    rulefile._rules.cache_clear()
+    year_rules._year_rules.cache_clear()
+    rulefile._min_paragraph.cache_clear()
     try:
         with pytest.raises(RuleError, match="structure.yaml"):
             analyze("2026年辽宁省政府工作报告")
         (tmp_path / "structure.yaml").write_text("years: [unclosed", encoding="utf-8")
-        structure._rules.cache_clear()
+        rulefile._rules.cache_clear()
         with pytest.raises(RuleError):
             analyze("")
     finally:
         monkeypatch.undo()
-        structure._rules.cache_clear()
-        structure._year_rules.cache_clear()
-        structure._min_paragraph.cache_clear()
+        rulefile._rules.cache_clear()
+        year_rules._year_rules.cache_clear()
+        rulefile._min_paragraph.cache_clear()
     assert analyze(norm("2026年辽宁省政府工作报告")).report_year == 2026
+
+
+# (what to replace, its replacement, where the error stands: the line where this text
+# starts, what the error says)
+_BROKEN_RULES = {
+    "unknown top-level key": ("years:\n", "yeers: 1\nyears:\n", "yeers:", "unknown key(s) 'yeers'"),
+    "unknown heading key": (
+        "  max_title: 60\n",
+        "  max_title: 60\n  max_titel: 60\n",
+        "  max_titel:",
+        "headings: unknown key(s) 'max_titel'",
+    ),
+    "unknown evidence key": (
+        "  - id: speaker\n",
+        "  - id: speaker\n    wieght: 5\n",
+        "    wieght:",
+        "unknown key(s) 'wieght'",
+    ),
+    # A missing key is reported where the mapping that lacks it starts.
+    "missing top-level key": (
+        "\nfile_name_year:",
+        "\n# file_name_year:",
+        "version: 1",
+        "missing key 'file_name_year'",
+    ),
+    "missing heading key": (
+        "  max_title: 60\n",
+        "",
+        "  max_unnumbered:",
+        "headings: missing key 'max_title'",
+    ),
+    "wrong type": (
+        "  max_title: 60\n",
+        "  max_title: sixty\n",
+        "  max_title: sixty",
+        "headings.max_title: expected a whole number",
+    ),
+    "wrong type in an evidence rule": (
+        "ends_with: [人民代表大会, 人大]",
+        "ends_with: 人大",
+        "    ends_with: 人大",
+        "expected a list",
+    ),
+    "bad heading prefix": ("  prefix: '^(?:", "  prefix: '^((?:", "  prefix:", "bad pattern"),
+    "bad evidence pattern": (
+        "patterns:\n      - '我代表",
+        "patterns:\n      - '(unclosed我代表",
+        "    patterns:\n      - '(unclosed",
+        "bad pattern",
+    ),
+    "bad numbering pattern": (
+        "pattern: '^{CNNUM}{1,3}[、．.]'",
+        "pattern: '^({CNNUM}{1,3}[、．.]'",
+        "    - {id: cn,",
+        "bad pattern",
+    ),
+    "bad heading cue": (
+        "strong: ['政府自身建设'",
+        "strong: ['(政府自身建设'",
+        "    strong: ['(政府自身建设'",
+        "bad pattern",
+    ),
+    "bad paragraph cue": (
+        "      - '一年来'\n      - '去年'\n",
+        "      - '一年来'\n      - '(去年'\n",
+        "    review:\n      - '(?:{Y1})年(?!{NOTTEXT})'",
+        "bad pattern",
+    ),
+    "unknown placeholder": (
+        "      - '展望(?:{Y})年'",
+        "      - '展望(?:{Y0})年'",
+        "    plan:\n      - '(?:{Y})年[^\\n。；]",
+        "unknown placeholder {Y0}",
+    ),
+    "unknown paragraph period": (
+        "  anywhere:\n    review:",
+        "  anywhere:\n    reveiw:",
+        "    reveiw:",
+        "paragraph_cues.anywhere: unknown period 'reveiw'",
+    ),
+    "unknown heading period": (
+        "  review_multi:\n    strong:",
+        "  review_mult:\n    strong:",
+        "  review_mult:",
+        "heading_cues: unknown period 'review_mult'",
+    ),
+    "heading cues never read": (
+        "  review_multi:\n    strong:",
+        "  review_multi:\n    generic: [五年]\n    strong:",
+        "    generic: [五年]",
+        "review_multi is named by strong cues only",
+    ),
+    "empty end word": (
+        "ends_with: [人民代表大会, 人大]",
+        "ends_with: [人民代表大会, '']",
+        "    ends_with: [人民代表大会, '']",
+        "ends_with holds an empty word",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(_BROKEN_RULES))
+def test_rule_errors_name_the_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chaoyang_extract.errors import RuleError
+
+    old, new, at, says = _BROKEN_RULES[case]
+    good = (resources.rules_dir() / "structure.yaml").read_text(encoding="utf-8")
+    assert good.count(old) >= 1
+    bad = good.replace(old, new, 1)
+    assert bad.count(at) == 1, "the place of the error must be one place"
+    line = bad[: bad.index(at)].count("\n") + 1
+    path = tmp_path / "structure.yaml"
+    path.write_text(bad, encoding="utf-8")
+    monkeypatch.setattr(rulefile, "rules_dir", lambda: tmp_path)
+    rulefile._rules.cache_clear()
+    year_rules._year_rules.cache_clear()
+    rulefile._min_paragraph.cache_clear()
+    try:
+        with pytest.raises(RuleError) as err:
+            analyze("2026年辽宁省政府工作报告")
+    finally:
+        monkeypatch.undo()
+        rulefile._rules.cache_clear()
+        year_rules._year_rules.cache_clear()
+        rulefile._min_paragraph.cache_clear()
+    assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+    assert says in str(err.value)
+
+
+def test_doctests_of_the_package_hold() -> None:
+    import doctest
+    import importlib
+    import pkgutil
+
+    tried = 0
+    for info in pkgutil.iter_modules(structure.__path__):
+        module = importlib.import_module(f"{structure.__name__}.{info.name}")
+        result = doctest.testmod(module)
+        assert result.failed == 0, info.name
+        tried += result.attempted
+    assert tried >= 10
 
 
 def test_headline_bullets_are_not_headings() -> None:
@@ -769,12 +923,12 @@ _REAL_TEXTS = [
 ]
 
 
-def _plain(ev: structure._Evidence, text: str) -> list[tuple[int, int]]:
+def _plain(ev: rulefile._Evidence, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in ev.pattern.finditer(text)]
 
 
 def test_end_word_rules_find_what_a_scan_from_the_right_finds() -> None:
-    rules = structure._rules()
+    rules = rulefile._rules()
     backward = [ev for ev in rules.year_evidence + rules.region_evidence if ev.ends_with]
     assert backward, "no rule uses ends_with: this test checks nothing"
     extra = "召开的朝阳市第十六届人民代表大会，市长李明、自治区主席张三、县长\n"
@@ -783,7 +937,7 @@ def test_end_word_rules_find_what_a_scan_from_the_right_finds() -> None:
         text = normalize(read_document(path)).text + extra
         for ev in backward:
             want = _plain(ev, text)
-            got = [m.span() for m in structure._matches(ev, text, [])]
+            got = [m.span() for m in evidence._matches(ev, text, [])]
             assert got == want, (path.name, ev.rule_id)
             found += len(want)
     assert found > len(_REAL_TEXTS)  # the rules do match these texts
@@ -793,7 +947,7 @@ def test_word_ends_finds_every_word_end() -> None:
     text = "市长县长主席长人大人民代表大会大长市长"
     words = ("市长", "县长", "主席", "人大", "人民代表大会", "长")
     want = sorted({i + len(w) for w in words for i in range(len(text)) if text.startswith(w, i)})
-    assert list(structure._word_ends(words, text)) == want
+    assert list(evidence._word_ends(words, text)) == want
 
 
 @pytest.mark.parametrize(
@@ -806,7 +960,7 @@ def test_word_ends_finds_every_word_end() -> None:
     ],
 )
 def test_heading_suffix_is_cut_from_the_end_only(line: str, title: str) -> None:
-    found = structure._find_heading(line, structure._rules(), structure._year_rules(2026))
+    found = headings._find_heading(line, rulefile._rules(), year_rules._year_rules(2026))
     assert found is not None and found[1] == title
 
 
@@ -817,11 +971,11 @@ def test_ends_with_needs_real_words(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     bad = good.replace("ends_with: [人民代表大会, 人大]", "ends_with: [人民代表大会, '']", 1)
     assert bad != good
     (tmp_path / "structure.yaml").write_text(bad, encoding="utf-8")
-    monkeypatch.setattr(structure, "rules_dir", lambda: tmp_path)
-    structure._rules.cache_clear()
+    monkeypatch.setattr(rulefile, "rules_dir", lambda: tmp_path)
+    rulefile._rules.cache_clear()
     try:
         with pytest.raises(RuleError, match="ends_with holds an empty word"):
-            structure._rules()
+            rulefile._rules()
     finally:
         monkeypatch.undo()
-        structure._rules.cache_clear()
+        rulefile._rules.cache_clear()
