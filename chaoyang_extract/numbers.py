@@ -6,8 +6,6 @@ import functools
 import math
 from dataclasses import dataclass
 
-import cn2an
-
 from .resources import rules_dir
 from .rulebook import read_special
 
@@ -31,6 +29,10 @@ def parse_number(text: str) -> float | None:
             return _plausible(float(s))
         except ValueError:
             return None
+    # Imported only here: it compiles its patterns on import (over a tenth of a second), and
+    # most reports write every figure in Arabic digits.
+    import cn2an
+
     try:
         # cn2an only on the captured span: on whole text it rewrites words (零售 -> 0售).
         value = cn2an.cn2an(s, "smart")

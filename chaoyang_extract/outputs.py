@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -275,6 +274,10 @@ def write_partitioned(table: pa.Table, folder: Path) -> None:
     ``_cyx_manifest.json`` lists the files written, so that a rerun replaces the folder
     only if it holds nothing else (readers skip names starting with ``_``).
     """
+    # Imported here: some 50 ms of CPU that the default run, which writes no dataset,
+    # would pay at start-up.
+    import pyarrow.compute as pc
+
     parts: list[tuple[str, pa.Table]] = []
     if table.num_rows == 0:
         # An empty folder is not a dataset to most readers; one empty part keeps the schema.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from . import __version__
+from .arrow_arrays import column_array
 from .records import COLUMNS, Record
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ _META_CACHE: dict[str, dict[bytes, bytes]] = {}
 
 def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
     cols = _columns(records)
-    arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
+    arrays = [column_array(c, f.type) for c, f in zip(cols, SCHEMA, strict=True)]
     meta = _META_CACHE.get(rules_version)
     if meta is None:
         meta = _META_CACHE[rules_version] = schema_metadata(SCHEMA, rules_version)
