@@ -164,9 +164,10 @@ class _Pickler(pickle.Pickler):
 
 
 def _source_stamp() -> bytes:
-    """The rulebook's own code: a cache entry built by other code is another entry."""
+    """cyx's own code (every module: the structure and normalize rules are built by their
+    packages): an entry built by other code is another entry."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.parent.rglob("*.py")):
         h.update(path.read_bytes())
     return h.digest()
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import regex
 
 from ..errors import RuleError
 from ..resources import rules_dir
-from ..rulebook import read_special
+from ..rulebook import cache, read_special
 from ..rulebook.placeholders import expand
+from ..rulebook.regextools import line_anchored, required_words
 from ..rulebook.source import line_of
-from ..rules import line_anchored, required_words
 from .periods import _ANY
 
 _RULES_FILE = "structure.yaml"
@@ -100,7 +101,7 @@ class _Rules:
 
 def _compile(pattern: str, path: str, line: int | None, flags: int = 0) -> regex.Pattern[str]:
     try:
-        return regex.compile(pattern, regex.V0 | flags)
+        return cache.compile(pattern, regex.V0 | flags)
     except regex.error as err:
         raise RuleError(path, f"bad pattern {pattern!r}: {err}", line) from err
 
@@ -112,7 +113,7 @@ def _compile_joined(
     on). Only when it does not compile are the parts compiled one by one, to blame the
     first bad one at its line."""
     try:
-        return regex.compile(pattern, regex.V0 | flags)
+        return cache.compile(pattern, regex.V0 | flags)
     except regex.error as err:
         for part, line in parts:
             _compile(part, path, line, flags)
@@ -261,8 +262,14 @@ def _check_periods(data: Mapping[str, Any], path: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    """structure.yaml, checked and compiled (once per process)."""
+    """structure.yaml, checked and compiled (once per process, and kept across runs)."""
     path = rules_dir() / _RULES_FILE
+    found = cache.cached("structure", [str(path).encode(), path], lambda: _build(path))
+    assert found is not None
+    return found
+
+
+def _build(path: Path) -> _Rules:
     where = str(path)
     data = read_special(path)
     _check_periods(data, where)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import regex
 
+from ..rulebook import cache
 from ..rulebook.placeholders import expand, names
+from ..rulebook.regextools import required_words
 from ..rulebook.source import line_of
-from ..rules import required_words
 from .rulefile import (
     _HEADING_GROUPS,
     _YEAR_KEYS,
@@ -110,7 +112,15 @@ def _cues(
 @functools.lru_cache(maxsize=64)
 def _year_rules(year: int | None) -> _YearRules:
     """The cue patterns for reports of ``year`` (None: the year is unknown, and the
-    patterns that need it are left out)."""
+    patterns that need it are left out); kept across runs."""
+    path = Path(_rules().path)
+    key: list[Path | bytes] = [str(path).encode(), path, f"year={year}".encode()]
+    found = cache.cached("structure-year", key, lambda: _build_year_rules(year))
+    assert found is not None
+    return found
+
+
+def _build_year_rules(year: int | None) -> _YearRules:
     rules = _rules()
     where = rules.path
     values = _year_values(rules, year)
