@@ -28,8 +28,9 @@ EXPECT_KEYS = frozenset(COLUMNS) - {
 # list; the two must agree.
 assert EXPECT_KEYS == _RULES_EXPECT_KEYS, sorted(EXPECT_KEYS ^ _RULES_EXPECT_KEYS)
 
-# Owner label of an indicator's examples (a rule's label is its id).
+# Owner labels of an indicator's and a corpus file's examples (a rule's is its id).
 INDICATOR = "indicator:"
+CORPUS = "corpus:"
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class ExampleFailure:
     def describe(self) -> str:
         owner = (
             self.rule.replace(":", " ", 1)
-            if self.rule.startswith(INDICATOR)
+            if self.rule.startswith((INDICATOR, CORPUS))
             else f"rule {self.rule}"
         )
         lines = [f"{self.example.source}:{self.example.line}: {owner}: {self.example.text}"]
@@ -119,14 +120,17 @@ def check_example(rs: RuleSet, rule: str, ex: Example) -> ExampleFailure | None:
 
 
 def all_examples(rs: RuleSet) -> Iterator[tuple[str, Example]]:
-    """(owner, example) for every rule's and every indicator's examples; an indicator's
-    owner is ``indicator:ID``, a rule's is its id."""
+    """(owner, example) for every rule's, indicator's and corpus file's examples; an
+    indicator's owner is ``indicator:ID``, a corpus file's ``corpus:NAME``, a rule's its id."""
     for rule in [*rs.predicates, *rs.clauses]:
         for ex in rule.examples:
             yield rule.id, ex
     for ind in rs.indicators.values():
         for ex in ind.examples:
             yield f"{INDICATOR}{ind.id}", ex
+    for owner, examples in rs.corpus.items():
+        for ex in examples:
+            yield owner, ex
 
 
 def run_examples(rs: RuleSet) -> tuple[int, list[ExampleFailure]]:

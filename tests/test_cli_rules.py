@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from chaoyang_extract.cli import EXIT_CHECK_FAILED, EXIT_OK, EXIT_RULES, main
+from chaoyang_extract.examples import all_examples
 from chaoyang_extract.resources import rules_dir
 from chaoyang_extract.rules import check_rules, collect_rules, load_rules
 
@@ -254,7 +255,8 @@ def test_edited_rule_file_is_read_again(tmp_path: Path) -> None:
 def test_rules_test_runs_every_builtin_example() -> None:
     result = cyx("rules", "test")
     assert result.exit_code == EXIT_OK, result.output
-    n = sum(len(r.examples) for r in [*load_rules().predicates, *load_rules().clauses])
+    # Every example: the rules', the indicators' and the corpus files'.
+    n = len(list(all_examples(load_rules())))
     assert f"{n} example(s), {n} passed, 0 failed" in result.stderr
 
 

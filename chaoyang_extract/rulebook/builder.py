@@ -11,7 +11,7 @@ from .builder_base import _where
 from .items_reader import ItemReader
 from .model import Alias
 from .ruleset import RuleSet
-from .schema import TOP_KEYS, keys_problems
+from .schema import CORPUS_FOLDER, CORPUS_KEYS, TOP_KEYS, keys_problems
 from .source import line_of, parse_yaml, read_rule_file
 
 __all__ = ["Builder"]
@@ -56,6 +56,29 @@ class Builder(ItemReader):
                 else:
                     self._rule(raw, source, builtin)
 
+    def add_corpus(self, path: Path) -> None:
+        """A corpus file: ``examples`` (and a ``note``), each checked as a rule's are."""
+        source = str(path)
+        try:
+            data_bytes, text = read_rule_file(path)
+            data = parse_yaml(text, source)
+        except RuleError as err:
+            self.problems.append(err)
+            return
+        self.sources.append(source)
+        self.hashed.append((f"{CORPUS_FOLDER}/{path.name}", data_bytes))
+        if not isinstance(data, dict):
+            self.problem(source, "a corpus file is a mapping with 'examples'", 1)
+            return
+        for message, line in keys_problems(data, CORPUS_KEYS, "corpus file"):
+            self.problem(source, message, line)
+        owner = f"corpus {path.stem}"
+        if not data.get("examples"):
+            self.problem(source, f"{owner}: needs 'examples'", line_of(data))
+            return
+        examples = self._examples(data["examples"], source, owner, line_of(data, "examples"))
+        self.corpus[f"corpus:{path.stem}"] = examples
+
     def finish(self, lexicon: dict[str, Any]) -> RuleSet:
         aliases = [
             Alias(a, (ind.id,), ind.builtin)
@@ -94,6 +117,7 @@ class Builder(ItemReader):
             clauses,
             self.sources,
             self._version(),
+            self.corpus,
         )
 
     def _version(self) -> str:

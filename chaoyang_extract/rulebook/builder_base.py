@@ -9,7 +9,7 @@ from typing import Any
 import regex
 
 from ..errors import RuleError
-from .model import Alias, Indicator, Phrasing
+from .model import Alias, Example, Indicator, Phrasing
 from .source import line_of
 
 __all__ = ["BuilderBase"]
@@ -54,6 +54,7 @@ class BuilderBase:
         self.groups: list[tuple[str, Any, bool]] = []  # (source, raw, built-in)
         self.predicates: list[Phrasing] = []
         self.clauses: list[Phrasing] = []
+        self.corpus: dict[str, tuple[Example, ...]] = {}
         self.rule_where: dict[str, str] = {}
         self.sources: list[str] = []
         self.hashed: list[tuple[str, bytes]] = []

@@ -17,7 +17,7 @@ from . import cache
 from .builder import Builder
 from .probe import probe_patterns
 from .ruleset import RuleSet, compile_ruleset, lexicon_placeholders
-from .schema import SPECIAL_FILES
+from .schema import CORPUS_FOLDER, SPECIAL_FILES
 from .special import read_special
 
 __all__ = ["check_rules", "collect_rules", "load_rules"]
@@ -114,7 +114,10 @@ def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list
     builder = Builder(ph, problems)
     files = _rule_files(builtin, extra_dirs, problems)
     for path, is_builtin in files:
-        builder.add_file(path, is_builtin)
+        if _in_corpus(path):
+            builder.add_corpus(path)
+        else:
+            builder.add_file(path, is_builtin)
     built = builder.finish(lexicon)
     rs: RuleSet | None = built
     try:
@@ -154,6 +157,11 @@ def _listing(d: Path) -> list[Path]:
             elif name.endswith(".yml") and path.is_file():
                 yml_files.append(path)
     return sorted(yaml_files) + sorted(yml_files)
+
+
+def _in_corpus(path: Path) -> bool:
+    # A rules folder's corpus/ holds examples, not rules.
+    return path.parent.name == CORPUS_FOLDER
 
 
 def _rule_files(

@@ -16,7 +16,7 @@ import regex
 
 from . import cache
 from .mentions import MentionPatterns, mention_patterns
-from .model import Alias, Indicator, Phrasing
+from .model import Alias, Example, Indicator, Phrasing
 from .regextools import is_word, required_words, word_trie
 
 __all__ = ["RuleSet", "compile_ruleset", "lexicon_placeholders"]
@@ -31,6 +31,8 @@ class RuleSet:
     clauses: list[Phrasing]
     sources: list[str]
     version: str
+    # The examples of the rules folders' corpus files, by file (``corpus:NAME``).
+    corpus: dict[str, tuple[Example, ...]]
     # Compiled from the above by ``compile_ruleset``.
     mentions: MentionPatterns = field(init=False)
     # Find a word in every sentence where a name / a clause rule can match (see

@@ -17,6 +17,8 @@ from .source import LineMap, line_of
 
 __all__ = [
     "BOUNDS",
+    "CORPUS_FOLDER",
+    "CORPUS_KEYS",
     "EXAMPLE_KEYS",
     "EXPECT_KEYS",
     "GROUP_KEYS",
@@ -102,6 +104,10 @@ PHRASING_KEYS = frozenset(
     {"id", "means", "pattern", "examples", "indicator", "unit_suffix", "note"}
 )
 EXAMPLE_KEYS = frozenset({"text", "kind", "expect", "year", "region", "note"})
+# A corpus file (a rules folder's corpus/*.yaml): examples of how reports write figures,
+# beside the rules rather than inside one.
+CORPUS_KEYS = frozenset({"examples", "note"})
+CORPUS_FOLDER = "corpus"
 # Columns an expected record may name: what a rule decides about a figure, not where the
 # figure stands (doc, offsets, section), which an example cannot know.
 EXPECT_KEYS = frozenset(
