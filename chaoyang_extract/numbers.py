@@ -20,6 +20,11 @@ def parse_number(text: str) -> float | None:
 
     Returns None for anything that is not a single number, so a rule's odd capture
     never becomes a made-up value.
+
+    >>> parse_number("1,234.5"), parse_number("三十二"), parse_number("两"), parse_number("一点五")
+    (1234.5, 32.0, 2.0, 1.5)
+    >>> parse_number("1.2.3") is None, parse_number("9" * 400) is None, parse_number("") is None
+    (True, True, True)
     """
     s = text.strip().replace(",", "")
     if not s:
@@ -62,7 +67,13 @@ def _unit_table() -> tuple[dict[str, float], dict[str, UnitInfo]]:
 
 
 def unit_info(unit: str) -> UnitInfo | None:
-    """Standard unit and factor for a written unit ("亿元" -> CNY, 1e8); None if unknown."""
+    """Standard unit and factor for a written unit ("亿元" -> CNY, 1e8); None if unknown.
+
+    >>> unit_info("亿元")
+    UnitInfo(unit_std='CNY', factor=100000000.0)
+    >>> unit_info("万亿元").factor, unit_info("个百分点").unit_std, unit_info("斤") is None
+    (1000000000000.0, 'pp', True)
+    """
     scales, base = _unit_table()
     if unit in base:
         return base[unit]
@@ -75,7 +86,11 @@ def unit_info(unit: str) -> UnitInfo | None:
 
 
 def standardize(value: float, unit: str) -> tuple[float, str]:
-    """(value_std, unit_std); an unknown unit is kept as written with factor 1."""
+    """(value_std, unit_std); an unknown unit is kept as written with factor 1.
+
+    >>> standardize(1.39, "万亿元"), standardize(3.5, "万人"), standardize(7.0, "斤")
+    ((1390000000000.0, 'CNY'), (35000.0, 'person'), (7.0, '斤'))
+    """
     info = unit_info(unit)
     if info is None:
         return value, unit

@@ -51,6 +51,16 @@ def read_values(rs: RuleSet, span: str, unit_suffix: str = "") -> Values | None:
 
 
 def bound_of(rs: RuleSet, pre: str | None, post: str | None, negative: bool, is_range: bool) -> str:
+    """The bound of a figure from the words around it (lexicon.yaml's pre_bounds and
+    post_bounds); a negative change turns "at least" round.
+
+    >>> from chaoyang_extract.rulebook import load_rules
+    >>> rs = load_rules()
+    >>> bound_of(rs, "超过", None, False, False), bound_of(rs, None, "以内", False, False)
+    ('ge', 'le')
+    >>> bound_of(rs, None, "以上", True, False), bound_of(rs, None, "左右", False, True)
+    ('le', 'range')
+    """
     if is_range:
         return "range"
     b = "eq"
@@ -65,6 +75,11 @@ def bound_of(rs: RuleSet, pre: str | None, post: str | None, negative: bool, is_
 
 
 def unit_ok(allowed: frozenset[str], unit: str) -> bool:
+    """Whether a figure's unit is one an indicator takes (none listed: any).
+
+    >>> unit_ok(frozenset({"元"}), "亿元"), unit_ok(frozenset({"元"}), "万人"), unit_ok(frozenset(), "吨")
+    (True, False, True)
+    """
     if not allowed:
         return True
     return any(unit.endswith(u) for u in allowed)
