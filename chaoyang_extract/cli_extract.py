@@ -30,9 +30,11 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .batch import Failure, Options, Requirement, Run, Source
+    from .batch import Requirement, Run
     from .records import Record
     from .rules import RuleSet
+    from .sources import Failure, Source
+    from .workers import Options
 
 P = ParamSpec("P")
 
@@ -265,7 +267,7 @@ def _check_tables(
 
 def _gather_inputs(inputs: tuple[str, ...], lists: tuple[str, ...]) -> list[str]:
     """The inputs named on the command line, then those of each --from-list file."""
-    from .batch import STDIN, read_list
+    from .sources import STDIN, read_list
 
     all_inputs = list(inputs)
     for lst in lists:
@@ -278,7 +280,7 @@ def _gather_inputs(inputs: tuple[str, ...], lists: tuple[str, ...]) -> list[str]
 
 
 def _read_list_file(name: str) -> str:
-    from .batch import read_stdin
+    from .sources import read_stdin
 
     try:
         data = read_stdin() if name == "-" else Path(name).read_bytes()
@@ -313,7 +315,7 @@ def _parse_requirements(require: str | None, rs: RuleSet) -> list[Requirement]:
 def _batch_options(
     rules_dirs: Sequence[Path], year: int | None, region: str | None, doc_timeout: float
 ) -> Options:
-    from .batch import Options
+    from .workers import Options
 
     return Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
 
@@ -324,7 +326,7 @@ def _batch_options(
 def _documents(inputs: Sequence[str]) -> tuple[list[Source], list[Failure], bytes | None]:
     """The documents the inputs name, the inputs that name none, and stdin's bytes when a
     document is stdin; a warning for each ``doc`` that several files share."""
-    from .batch import collect, read_stdin, shared_docs, without_stdin
+    from .sources import collect, read_stdin, shared_docs, without_stdin
 
     sources, failures = collect(inputs)
     for doc, labels in shared_docs(sources).items():
@@ -343,7 +345,8 @@ def _documents(inputs: Sequence[str]) -> tuple[list[Source], list[Failure], byte
 def _run(rs: RuleSet, inputs: Sequence[str], opts: Options, jobs: int | None, *, bar: bool) -> Run:
     """Extracts the documents over ``jobs`` processes (a progress bar on a terminal unless
     ``bar`` is off), then names each warning and failure on stderr."""
-    from .batch import default_jobs, progress_bar, run_batch
+    from .batch import progress_bar, run_batch
+    from .workers import default_jobs
 
     sources, failures, stdin = _documents(inputs)
     with progress_bar(len(sources), enabled=bar and sys.stderr.isatty()) as advance:

@@ -14,8 +14,9 @@ from .cli_common import err
 from .errors import EXIT_OUTPUT, OutputError
 
 if TYPE_CHECKING:
-    from .batch import Outcome, Requirement, Run
+    from .batch import Requirement, Run
     from .rules import RuleSet
+    from .workers import Outcome
 
 
 def report_unmet(
