@@ -19,11 +19,13 @@ from typing import Literal
 
 import pandas as pd
 
-from . import batch
+from .batch import run_batch
 from .errors import InputError
 from .extract import extract_document
 from .rules import RuleSet, load_rules
+from .sources import STDIN, collect
 from .table import to_frame
+from .workers import Options, default_jobs
 
 PathLike = str | Path
 
@@ -83,12 +85,12 @@ def extract_paths(
     """
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     labels = [str(p) for p in items]
-    if batch.STDIN in labels:
+    if STDIN in labels:
         raise ValueError("extract_paths reads files; pass stdin's text to extract_text")
     rs = _rules(rules)
-    sources, failures = batch.collect(labels)
-    opts = batch.Options(tuple(str(r) for r in rules), year, region)
-    run = batch.run_batch(rs, sources, failures, opts, jobs=jobs or batch.default_jobs())
+    sources, failures = collect(labels)
+    opts = Options(tuple(str(r) for r in rules), year, region)
+    run = run_batch(rs, sources, failures, opts, jobs=jobs or default_jobs())
     for f in run.failures:
         if errors == "raise":
             raise InputError(f.path, f.reason)

@@ -17,35 +17,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_common import RULES_OPTION, err
+from .errors import EXIT_CHECK_FAILED, EXIT_RULES
+
 if TYPE_CHECKING:
     from .rules import Indicator, RuleSet
-
-# cli.py imports this module to register the commands, so its exit codes are read at call
-# time (a top-level import would be circular).
-
-
-def _exit_code(name: str) -> int:
-    from . import cli
-
-    code = getattr(cli, name)
-    assert isinstance(code, int)
-    return code
-
-
-def _err(msg: str) -> None:
-    click.echo(f"cyx: {msg}", err=True)
-
 
 _DIRS = click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
 _QUIET = click.option(
     "-q", "--quiet", is_flag=True, help="No summary line when all is well (problems still show)."
-)
-_RULES = click.option(
-    "--rules",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra rule folder or file (repeatable), added to the built-in rules.",
 )
 
 
@@ -56,9 +36,9 @@ def _load_or_exit(extra: Sequence[Path]) -> RuleSet:
     rs, problems = collect_rules(extra)
     if problems or rs is None:
         for p in problems:
-            _err(str(p))
-        _err(f"{len(problems)} problem(s) in the rule files; `cyx rules check` lists them")
-        sys.exit(_exit_code("EXIT_RULES"))
+            err(str(p))
+        err(f"{len(problems)} problem(s) in the rule files; `cyx rules check` lists them")
+        sys.exit(EXIT_RULES)
     return rs
 
 
@@ -69,7 +49,7 @@ def rules_group() -> None:
 
 @rules_group.command("check")
 @_DIRS
-@_RULES
+@RULES_OPTION
 @_QUIET
 def check(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """Validate rule files: the built-in rules plus those in DIRS (folders or files).
@@ -91,17 +71,17 @@ def check(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> 
         click.echo(str(p))
     if problems:
         files = len({p.path for p in problems})
-        _err(f"{len(problems)} problem(s) in {files} file(s)")
-        sys.exit(_exit_code("EXIT_CHECK_FAILED" if loads else "EXIT_RULES"))
+        err(f"{len(problems)} problem(s) in {files} file(s)")
+        sys.exit(EXIT_CHECK_FAILED if loads else EXIT_RULES)
     assert rs is not None
     rules = len(rs.predicates) + len(rs.clauses)
     if not quiet:
-        _err(f"ok: {len(rs.sources)} rule file(s), {len(rs.indicators)} indicators, {rules} rules")
+        err(f"ok: {len(rs.sources)} rule file(s), {len(rs.indicators)} indicators, {rules} rules")
 
 
 @rules_group.command("test")
 @_DIRS
-@_RULES
+@RULES_OPTION
 @_QUIET
 def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """Run every example of the built-in rules plus those in DIRS.
@@ -118,9 +98,9 @@ def test(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> N
         click.echo(f.describe())
         click.echo()
     if failures or not quiet:
-        _err(f"{n} example(s), {n - len(failures)} passed, {len(failures)} failed")
+        err(f"{n} example(s), {n - len(failures)} passed, {len(failures)} failed")
     if failures:
-        sys.exit(_exit_code("EXIT_CHECK_FAILED"))
+        sys.exit(EXIT_CHECK_FAILED)
 
 
 # Measures in the order a reader thinks of them, for the `measures` column.
@@ -194,7 +174,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     show_default=True,
     help="table for reading; csv (UTF-8, lists joined by '; ') for scripts.",
 )
-@_RULES
+@RULES_OPTION
 @_QUIET
 def indicators(fmt: str, rules_dirs: tuple[Path, ...], quiet: bool) -> None:
     """The indicator catalog: id, Chinese name, aliases, standard unit, measures.

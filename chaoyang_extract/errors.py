@@ -1,6 +1,15 @@
-"""Errors that the CLI turns into one clear line and an exit code (never a traceback)."""
+"""Errors that the CLI turns into one clear line and an exit code (never a traceback), and
+the exit codes themselves."""
 
 from __future__ import annotations
+
+# Exit codes (also in the README and `cyx --help`).
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1  # --require unmet; `rules check` / `rules test` found problems
+EXIT_USAGE = 2  # click's own code for a bad command line
+EXIT_INPUT = 3  # an input could not be read or extracted; the others were still written
+EXIT_RULES = 4  # a rule file did not load
+EXIT_OUTPUT = 5  # the table could not be written
 
 
 class CyxError(Exception):
@@ -12,7 +21,7 @@ class CyxError(Exception):
 class InputError(CyxError):
     """A document that cannot be read or decoded."""
 
-    exit_code = 3
+    exit_code = EXIT_INPUT
 
     def __init__(self, path: str, message: str) -> None:
         self.path = path
@@ -23,7 +32,7 @@ class InputError(CyxError):
 class RuleError(CyxError):
     """A rule file that does not load or validate."""
 
-    exit_code = 4
+    exit_code = EXIT_RULES
 
     def __init__(self, path: str, message: str, line: int | None = None) -> None:
         self.path = path
@@ -36,7 +45,7 @@ class RuleError(CyxError):
 class OutputError(CyxError):
     """An output location that cannot be written."""
 
-    exit_code = 5
+    exit_code = EXIT_OUTPUT
 
     def __init__(self, path: str, message: str) -> None:
         self.path = path

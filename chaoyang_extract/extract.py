@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .matching import Hit, match_text
@@ -73,10 +72,6 @@ def extract_document(
             f"targets (first: {text[core[0].start : core[0].end]!r})"
         )
     return DocResult(doc, records, structure.report_year, structure.region, warnings)
-
-
-def extract_many(rs: RuleSet, docs: Sequence[tuple[str, str]]) -> list[DocResult]:
-    return [extract_document(rs, text, name) for name, text in docs]
 
 
 def extract_snippet(

@@ -108,7 +108,7 @@ class Sentence:
 
 
 def place(
-    rs: RuleSet, hit: Hit, period: str, report_year: int | None, sent: Sentence, path: str
+    hit: Hit, period: str, report_year: int | None, sent: Sentence, path: str
 ) -> Placement | None:
     """Result or target, for which year, annual or multi-year; None to drop the hit."""
     y = report_year
@@ -200,13 +200,14 @@ def build_records(
     sentences: dict[tuple[int, int], Sentence] = {}
     # The members of a subject list share one quote: one copy, however long the list.
     quotes: dict[tuple[int, int], str] = {}
+    head = (doc, region, report_year)
     for hit in hits:
         period, path = section_at(hit.start)
         span = (hit.sentence_start, ends.after(hit.end))
         sent = sentences.get(span)
         if sent is None:
             sent = sentences[span] = Sentence(rs, text[span[0] : span[1]])
-        placed = place(rs, hit, period, report_year, sent, path)
+        placed = place(hit, period, report_year, sent, path)
         if placed is None:
             if (
                 unplaced is not None
@@ -215,43 +216,55 @@ def build_records(
             ):
                 unplaced.append(hit)
             continue
-        ind = rs.indicators[hit.indicator]
         start, end = to_original(hit.start, hit.end)
         quote = quotes.get((start, end))
         if quote is None:
             quote = quotes[start, end] = original[start:end]
-        value_std, unit_std = standardize(hit.value, hit.unit)
-        out.append(
-            Record(
-                doc=doc,
-                region=region,
-                report_year=report_year,
-                indicator=ind.id,
-                indicator_zh=ind.zh,
-                kind=placed.kind,
-                year=placed.year,
-                horizon=placed.horizon,
-                measure=hit.measure,
-                value=hit.value,
-                value_max=hit.value_max,
-                unit=hit.unit,
-                value_std=value_std,
-                unit_std=unit_std,
-                bound=hit.bound,
-                tier=("stretch" if hit.stretch else "baseline")
-                if placed.kind == "target"
-                else None,
-                estimated=hit.estimated and placed.kind == "result",
-                scope=_scope(rs, hit.scope),
-                quote=quote,
-                start=start,
-                end=end,
-                line=line_at(start),
-                section=path,
-                rule=hit.rule,
-            )
-        )
+        out.append(_record(rs, head, hit, placed, quote, start, end, line_at(start), path))
     return dedupe(out)
+
+
+def _record(
+    rs: RuleSet,
+    head: tuple[str, str | None, int | None],
+    hit: Hit,
+    placed: Placement,
+    quote: str,
+    start: int,
+    end: int,
+    line: int,
+    section: str,
+) -> Record:
+    """The row of a placed hit; ``head`` is the document's (doc, region, report_year)."""
+    ind = rs.indicators[hit.indicator]
+    value_std, unit_std = standardize(hit.value, hit.unit)
+    doc, region, report_year = head
+    return Record(
+        doc=doc,
+        region=region,
+        report_year=report_year,
+        indicator=ind.id,
+        indicator_zh=ind.zh,
+        kind=placed.kind,
+        year=placed.year,
+        horizon=placed.horizon,
+        measure=hit.measure,
+        value=hit.value,
+        value_max=hit.value_max,
+        unit=hit.unit,
+        value_std=value_std,
+        unit_std=unit_std,
+        bound=hit.bound,
+        tier=("stretch" if hit.stretch else "baseline") if placed.kind == "target" else None,
+        estimated=hit.estimated and placed.kind == "result",
+        scope=_scope(rs, hit.scope),
+        quote=quote,
+        start=start,
+        end=end,
+        line=line,
+        section=section,
+        rule=hit.rule,
+    )
 
 
 def _scope(rs: RuleSet, written: str | None) -> str | None:

@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner, Result
 
-from chaoyang_extract.cli import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, main
+from chaoyang_extract.cli import main
+from chaoyang_extract.errors import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "chaoyang_2017.txt"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from chaoyang_extract import batch
+from chaoyang_extract import batch, sources
 from chaoyang_extract.cli import main
 
 from .conftest import SAMPLE
@@ -335,7 +335,7 @@ def test_summary_json_for_pipelines(reports: Path, tmp_path: Path) -> None:
 
 
 def test_read_list_skips_comments_and_blanks() -> None:
-    assert batch.read_list("a.txt\n\n# c\n  b c.txt \r\n") == ["a.txt", "b c.txt"]
+    assert sources.read_list("a.txt\n\n# c\n  b c.txt \r\n") == ["a.txt", "b c.txt"]
 
 
 def test_parse_requirements() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from chaoyang_extract.cli import EXIT_CHECK_FAILED, EXIT_OK, EXIT_RULES, main
+from chaoyang_extract.cli import main
+from chaoyang_extract.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_RULES
 from chaoyang_extract.examples import all_examples
 from chaoyang_extract.resources import rules_dir
 from chaoyang_extract.rules import check_rules, collect_rules, load_rules

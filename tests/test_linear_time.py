@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chaoyang_extract.cli import EXIT_INPUT, main
+from chaoyang_extract.cli import main
+from chaoyang_extract.errors import EXIT_INPUT
 from chaoyang_extract.extract import extract_document
 from chaoyang_extract.rules import load_rules
 
@@ -80,7 +81,7 @@ def test_doc_timeout_fails_only_that_document(tmp_path: Path, jobs: str) -> None
 
 
 def test_doc_timeout_is_generous_by_default_and_0_means_none() -> None:
-    from chaoyang_extract.cli import extract
+    from chaoyang_extract.cli_extract import extract
 
     opt = next(p for p in extract.params if p.name == "doc_timeout")
     assert opt.default == 300

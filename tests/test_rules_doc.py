@@ -9,7 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from chaoyang_extract.cli import EXIT_OK, main
+from chaoyang_extract.cli import main
+from chaoyang_extract.errors import EXIT_OK
 from chaoyang_extract.rules import load_rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "RULES.md"

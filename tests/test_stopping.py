@@ -23,15 +23,15 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 # the workers (forked, so they inherit the patch), or the XLSX after the other formats.
 RUNNER = r"""
 import os, sys, time
-from chaoyang_extract import batch, outputs
+from chaoyang_extract import outputs, workers
 ready = os.environ["READY"]
 if os.environ["SLOW"] == "extract":
-    real = batch.extract_source
+    real = workers.extract_source
     def slow(*args, **kwargs):
         open(ready, "a").close()
         time.sleep(0.5)
         return real(*args, **kwargs)
-    batch.extract_source = slow
+    workers.extract_source = slow
 else:
     def slow_xlsx(*args, **kwargs):
         open(ready, "a").close()

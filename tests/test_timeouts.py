@@ -146,7 +146,8 @@ def test_rules_test_reports_an_example_that_times_out(tmp_path: Path) -> None:
     """An example whose text makes a pattern time out is one failure, not a crash."""
     from click.testing import CliRunner
 
-    from chaoyang_extract.cli import EXIT_CHECK_FAILED, main
+    from chaoyang_extract.cli import main
+    from chaoyang_extract.errors import EXIT_CHECK_FAILED
 
     (tmp_path / "slow.yaml").write_text(
         "indicators:\n  - id: slow_thing\n    zh: 慢\n"
@@ -185,7 +186,8 @@ def test_a_timed_out_alias_keeps_the_builtin_rows_of_its_sentence(tmp_path: Path
 def test_rules_check_flags_an_alias_that_backtracks_on_its_own_words(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from chaoyang_extract.cli import EXIT_CHECK_FAILED, main
+    from chaoyang_extract.cli import main
+    from chaoyang_extract.errors import EXIT_CHECK_FAILED
 
     (tmp_path / "fa.yaml").write_text(FA_ALIAS, encoding="utf-8")
     result = CliRunner().invoke(main, ["rules", "check", str(tmp_path)])
