@@ -78,7 +78,7 @@ def in_process(
     from chaoyang_extract.extract import extract_document
     from chaoyang_extract.matching import match_text
     from chaoyang_extract.normalize import normalize
-    from chaoyang_extract.rules import load_rules
+    from chaoyang_extract.rulebook import load_rules
     from chaoyang_extract.structure import analyze
 
     t0 = time.perf_counter()

@@ -22,7 +22,7 @@ import pandas as pd
 from .batch import run_batch
 from .errors import InputError
 from .extract import extract_document
-from .rules import RuleSet, load_rules
+from .rulebook import RuleSet, load_rules
 from .sources import STDIN, collect
 from .table import to_frame
 from .workers import Options, default_jobs

@@ -21,7 +21,7 @@ from .workers import Options, Outcome, extract_all
 if TYPE_CHECKING:
     from .extract import DocResult
     from .records import Record
-    from .rules import RuleSet
+    from .rulebook import RuleSet
 
 
 # --------------------------------------------------------------------------- the run

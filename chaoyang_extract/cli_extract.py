@@ -32,7 +32,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .batch import Requirement, Run
     from .records import Record
-    from .rules import RuleSet
+    from .rulebook import RuleSet
     from .sources import Failure, Source
     from .workers import Options
 
@@ -292,7 +292,7 @@ def _read_list_file(name: str) -> str:
 
 
 def _load_rules(rules: Sequence[Path]) -> RuleSet:
-    from .rules import load_rules
+    from .rulebook import load_rules
 
     try:
         return load_rules(rules)

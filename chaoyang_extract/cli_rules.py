@@ -21,7 +21,7 @@ from .cli_common import RULES_OPTION, err
 from .errors import EXIT_CHECK_FAILED, EXIT_RULES
 
 if TYPE_CHECKING:
-    from .rules import Indicator, RuleSet
+    from .rulebook import Indicator, RuleSet
 
 _DIRS = click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
 _QUIET = click.option(
@@ -31,7 +31,7 @@ _QUIET = click.option(
 
 def _load_or_exit(extra: Sequence[Path]) -> RuleSet:
     """The rule set, or every problem on stderr and exit 4 (a rule file did not load)."""
-    from .rules import collect_rules
+    from .rulebook import collect_rules
 
     rs, problems = collect_rules(extra)
     if problems or rs is None:
@@ -60,7 +60,7 @@ def check(dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], quiet: bool) -> 
     Exits 4 when the files do not load (as `extract --rules` does with them), else 1
     when a pattern is too slow.
     """
-    from .rules import collect_rules, probe_patterns
+    from .rulebook import collect_rules, probe_patterns
 
     extra = [*dirs, *rules_dirs]
     rs, problems = collect_rules(extra)

@@ -15,7 +15,7 @@ from .errors import EXIT_OUTPUT, OutputError
 
 if TYPE_CHECKING:
     from .batch import Requirement, Run
-    from .rules import RuleSet
+    from .rulebook import RuleSet
     from .workers import Outcome
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from .extract import extract_snippet
 from .records import COLUMNS, Record
+from .rulebook import Example, RuleSet
 from .rulebook.schema import EXPECT_KEYS as _RULES_EXPECT_KEYS
-from .rules import Example, RuleSet
 
 # Fields an expectation may name; others are rejected by the checker.
 EXPECT_KEYS = frozenset(COLUMNS) - {
@@ -24,7 +24,7 @@ EXPECT_KEYS = frozenset(COLUMNS) - {
     "section",
     "rule",
 }
-# rules.py cannot import the records module (it would be circular), so it keeps its own
+# The rulebook cannot import the records module (it would be circular), so it keeps its own
 # list; the two must agree.
 assert EXPECT_KEYS == _RULES_EXPECT_KEYS, sorted(EXPECT_KEYS ^ _RULES_EXPECT_KEYS)
 

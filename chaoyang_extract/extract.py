@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .matching import Hit, match_text
 from .normalize import normalize
 from .records import Record, build_records
-from .rules import RuleSet
+from .rulebook import RuleSet
 from .structure import analyze
 
 # A line ends at LF, CRLF or a lone CR (old Mac files, some web copies): the ``line``

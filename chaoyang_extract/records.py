@@ -13,7 +13,7 @@ import regex
 
 from .matching import Hit
 from .numbers import standardize
-from .rules import RuleSet
+from .rulebook import RuleSet
 
 COLUMNS = (
     "doc", "region", "report_year", "indicator", "indicator_zh", "kind", "year", "horizon",

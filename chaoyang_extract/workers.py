@@ -22,7 +22,7 @@ from .sources import STDIN, Source
 
 if TYPE_CHECKING:
     from .extract import DocResult
-    from .rules import RuleSet
+    from .rulebook import RuleSet
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ _WORKER: tuple[RuleSet, Options] | None = None
 
 def _init_worker(opts: Options, parent: int) -> None:
     global _WORKER
-    from .rules import load_rules
+    from .rulebook import load_rules
     from .stopping import die_with_parent
 
     # Ctrl-C reaches the whole process group; the parent alone decides what happens.

@@ -15,7 +15,7 @@ import pytest
 from chaoyang_extract.arrow_arrays import column_array
 from chaoyang_extract.extract import extract_document
 from chaoyang_extract.records import COLUMNS, Record
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 from chaoyang_extract.table import SCHEMA, schema_metadata, to_arrow
 
 BASE = Record(

@@ -14,7 +14,7 @@ from chaoyang_extract.cli import main
 from chaoyang_extract.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_RULES
 from chaoyang_extract.examples import all_examples
 from chaoyang_extract.resources import rules_dir
-from chaoyang_extract.rules import check_rules, collect_rules, load_rules
+from chaoyang_extract.rulebook import check_rules, collect_rules, load_rules
 
 BUILTIN_INDICATORS = rules_dir() / "indicators.yaml"
 BUILTIN_PREDICATES = rules_dir() / "phrasings" / "predicates.yaml"

@@ -5,7 +5,7 @@ places is left out with a warning, never given a kind by default."""
 from __future__ import annotations
 
 from chaoyang_extract.extract import extract_document
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 RULES = load_rules()
 

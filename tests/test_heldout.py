@@ -20,7 +20,7 @@ import pytest
 
 from chaoyang_extract import extract_paths
 from chaoyang_extract.numbers import standardize
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 from .conftest import ROOT
 

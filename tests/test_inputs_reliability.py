@@ -137,7 +137,7 @@ def test_unreadable_file_in_a_folder_is_a_failure(shared_tmp: Path) -> None:
 
 def test_cr_only_line_ends_give_the_right_line_numbers() -> None:
     from chaoyang_extract.extract import extract_document
-    from chaoyang_extract.rules import load_rules
+    from chaoyang_extract.rulebook import load_rules
 
     rs = load_rules()
     text = SAMPLE.read_text(encoding="utf-8").replace("\r\n", "\n")

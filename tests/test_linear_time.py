@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from chaoyang_extract.cli import main
 from chaoyang_extract.errors import EXIT_INPUT
 from chaoyang_extract.extract import extract_document
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 from .conftest import SAMPLE
 

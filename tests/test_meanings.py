@@ -10,8 +10,8 @@ from pathlib import Path
 
 from chaoyang_extract.matching import MEANING_HANDLERS, match_text
 from chaoyang_extract.resources import rules_dir
+from chaoyang_extract.rulebook import load_rules
 from chaoyang_extract.rulebook.schema import GROUPS, MEANINGS
-from chaoyang_extract.rules import load_rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "RULES.md"
 CODE = re.compile(r"`([^`]+)`")

@@ -11,7 +11,7 @@ import pytest
 
 from chaoyang_extract.extract import extract_document
 from chaoyang_extract.reading import decode_bytes, read_document
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 from .conftest import SAMPLE
 

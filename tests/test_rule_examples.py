@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chaoyang_extract.examples import all_examples, check_example
-from chaoyang_extract.rules import Example, load_rules
+from chaoyang_extract.rulebook import Example, load_rules
 
 RULES = load_rules()
 EXAMPLES = list(all_examples(RULES))
@@ -41,7 +41,7 @@ def test_the_corpus_holds_examples_that_must_give_nothing() -> None:
 
 def test_a_users_corpus_is_checked_and_run(tmp_path: Path) -> None:
     from chaoyang_extract.examples import run_examples
-    from chaoyang_extract.rules import collect_rules
+    from chaoyang_extract.rulebook import collect_rules
 
     (tmp_path / "corpus").mkdir()
     good = tmp_path / "corpus" / "mine.yaml"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from chaoyang_extract.cli import main
 from chaoyang_extract.errors import EXIT_OK
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "RULES.md"
 

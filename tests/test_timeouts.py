@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chaoyang_extract.extract import extract_document
-from chaoyang_extract.rules import load_rules
+from chaoyang_extract.rulebook import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "chaoyang_2017.txt"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import regex
 
-from ..rules import Phrasing, RuleSet
+from ..rulebook import Phrasing, RuleSet
 from .hits import PATTERN_TIMEOUT_S, Hit, RuleTimeout
 from .values import bound_of, read_values, unit_ok
 

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 
 import regex
 
-from ..rules import Indicator, RuleSet
+from ..rulebook import Indicator, RuleSet
 from .hits import Hit, Mention
 from .values import Values, bound_of, read_values, unit_ok
 

@@ -7,7 +7,7 @@ import bisect
 
 import regex
 
-from ..rules import Alias, RuleSet
+from ..rulebook import Alias, RuleSet
 from .hits import Mention
 from .names import find_names
 

@@ -7,7 +7,7 @@ import re
 
 import regex
 
-from ..rules import Alias, MentionPatterns, RuleSet
+from ..rulebook import Alias, MentionPatterns, RuleSet
 from .hits import PATTERN_TIMEOUT_S, RuleTimeout
 
 

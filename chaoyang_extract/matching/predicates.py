@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import regex
 
-from ..rules import Phrasing, RuleSet
+from ..rulebook import Phrasing, RuleSet
 from .hits import PATTERN_TIMEOUT_S, Hit, Mention, RuleTimeout
 from .meanings import MEANING_HANDLERS, HitMaker, Predicate, headline_first
 

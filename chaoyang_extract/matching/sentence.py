@@ -7,7 +7,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 
-from ..rules import RuleSet
+from ..rulebook import RuleSet
 from .clauses import add_clause_hits, clause_matches
 from .hits import Hit, Mention, RuleTimeout
 from .mentions import find_mentions

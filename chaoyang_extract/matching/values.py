@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..numbers import parse_number
-from ..rules import RuleSet
+from ..rulebook import RuleSet
 
 
 @dataclass
