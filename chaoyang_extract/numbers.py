@@ -71,7 +71,7 @@ def unit_info(unit: str) -> UnitInfo | None:
 
     >>> unit_info("亿元")
     UnitInfo(unit_std='CNY', factor=100000000.0)
-    >>> unit_info("万亿元").factor, unit_info("个百分点").unit_std, unit_info("斤") is None
+    >>> unit_info("万亿元").factor, unit_info("个百分点").unit_std, unit_info("双") is None
     (1000000000000.0, 'pp', True)
     """
     scales, base = _unit_table()
@@ -88,8 +88,8 @@ def unit_info(unit: str) -> UnitInfo | None:
 def standardize(value: float, unit: str) -> tuple[float, str]:
     """(value_std, unit_std); an unknown unit is kept as written with factor 1.
 
-    >>> standardize(1.39, "万亿元"), standardize(3.5, "万人"), standardize(7.0, "斤")
-    ((1390000000000.0, 'CNY'), (35000.0, 'person'), (7.0, '斤'))
+    >>> standardize(1.39, "万亿元"), standardize(3.5, "万人"), standardize(7.0, "双")
+    ((1390000000000.0, 'CNY'), (35000.0, 'person'), (7.0, '双'))
     """
     info = unit_info(unit)
     if info is None:

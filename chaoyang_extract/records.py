@@ -161,7 +161,16 @@ def place(
 
 
 def _plan_end(sentence: str, path: str, y: int | None) -> int | None:
-    """The last year of the plan a multi-year target belongs to."""
+    """The last year of the plan a multi-year target belongs to: a year the sentence
+    names, else a plan still to come that the section or the sentence names, else Y+4.
+
+    >>> _plan_end("到2025年全市生产总值翻一番", "", 2021)
+    2025
+    >>> _plan_end("年均增长6%", "“十五五”时期主要目标任务", 2026)
+    2030
+    >>> _plan_end("“十四五”时期年均增长6%", "", 2026)  # the plan just ended is no target's
+    2030
+    """
     floor = y if y is not None else 0
     for m in _BY_YEAR_RE.finditer(sentence):
         if int(m.group(1)) >= floor:

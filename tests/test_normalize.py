@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import tracemalloc
 from pathlib import Path
 
@@ -450,14 +448,3 @@ def test_decimal_point_written_as_a_full_stop(raw: str, clean: str) -> None:
 
 def test_care_of_sign_is_a_percent() -> None:
     assert normalize("同比增长15℅").text == "同比增长15%"
-
-
-# --- the examples in the docstrings ----------------------------------------------------
-
-
-@pytest.mark.parametrize("module", ["", ".chars", ".charsets", ".edits", ".lines", ".offsets"])
-def test_docstring_examples_hold(module: str) -> None:
-    # What `pytest --doctest-modules chaoyang_extract/normalize` runs, run with the suite.
-    failed, tried = doctest.testmod(importlib.import_module(f"chaoyang_extract.normalize{module}"))
-    assert tried > 0
-    assert failed == 0
