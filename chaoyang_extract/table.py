@@ -122,6 +122,7 @@ def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
 
 def to_frame(records: Sequence[Record]) -> pd.DataFrame:
     """The records as a DataFrame with nullable dtypes that mirror the Arrow schema."""
+    import numpy as np
     import pandas as pd
 
     # Each column built as its dtype's array at once: a frame of objects cast column by
@@ -129,21 +130,25 @@ def to_frame(records: Sequence[Record]) -> pd.DataFrame:
     arrays = [
         build(values) for build, values in zip(_column_builders(), _columns(records), strict=True)
     ]
-    from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
-    if from_arrays is not None:
-        # pandas' own constructor from typed arrays (what pd.DataFrame(dict) ends in, after
-        # checks that these arrays pass by construction): a third of its time.
-        try:
-            frame: pd.DataFrame = from_arrays(
-                arrays,
-                columns=pd.Index(COLUMNS),
-                index=pd.RangeIndex(len(records)),
-                verify_integrity=False,
-            )
-            return frame
-        except TypeError:  # pragma: no cover - a pandas whose private signature moved
-            pass
-    return pd.DataFrame(dict(zip(COLUMNS, arrays, strict=True)), copy=False)
+    index = pd.RangeIndex(len(records))
+    try:  # pandas 3: a frame from typed blocks, without re-checking what they promise
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:  # pragma: no cover - pandas 2
+        return pd.DataFrame(dict(zip(COLUMNS, arrays, strict=True)), index=index, copy=False)
+    blocks = [
+        (a.reshape(1, -1) if isinstance(a, np.ndarray) else a, np.array([i]))
+        for i, a in enumerate(arrays)
+    ]
+    frame: pd.DataFrame = create_dataframe_from_blocks(blocks, index=index, columns=_column_index())
+    return frame
+
+
+@functools.cache
+def _column_index() -> pd.Index:
+    import pandas as pd
+
+    # An Index cannot change: one for every frame.
+    return pd.Index(COLUMNS)
 
 
 @functools.cache

@@ -49,23 +49,45 @@ def _stamps_under(root: str) -> list[tuple[str, int, int]]:
     if not stat.S_ISDIR(st.st_mode):
         return [(root, st.st_mtime_ns, st.st_size)] if stat.S_ISREG(st.st_mode) else []
     found: list[tuple[str, int, int]] = []
-    todo = [root]
-    while todo:
+    for path in _files_under(root):
         try:
-            entries = list(os.scandir(todo.pop()))
+            fst = os.stat(path)
         except OSError:
             continue
-        for entry in entries:
-            if entry.is_dir():
-                todo.append(entry.path)
-            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                try:
-                    est = entry.stat()
-                except OSError:
-                    continue
-                found.append((entry.path, est.st_mtime_ns, est.st_size))
-    found.sort()
+        found.append((path, fst.st_mtime_ns, fst.st_size))
     return found
+
+
+# Each folder's rule files and subfolders, as of its modification time: a folder's mtime
+# changes when an entry is added, removed or renamed, so it is listed again only then
+# (its files are still looked at on every call, for edits in place).
+_LISTED: dict[str, tuple[int, list[str], list[str]]] = {}
+
+
+def _files_under(root: str) -> list[str]:
+    files: list[str] = []
+    todo = [root]
+    while todo:
+        folder = todo.pop()
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            continue
+        known = _LISTED.get(folder)
+        if known is None or known[0] != mtime:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            subs = sorted(e.path for e in entries if e.is_dir())
+            names = sorted(
+                e.path for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file()
+            )
+            known = _LISTED[folder] = (mtime, subs, names)
+        files += known[2]
+        todo += known[1]
+    files.sort()
+    return files
 
 
 @functools.lru_cache(maxsize=8)
