@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__
+from .rulebook.schema import KINDS
 from .sources import Failure, Source
 from .workers import Options, Outcome, extract_all
 
@@ -131,9 +132,6 @@ class Requirement(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.indicator}:{self.kind}" if self.kind else self.indicator
-
-
-KINDS = ("result", "target")
 
 
 def parse_requirements(spec: str, known: Iterable[str]) -> list[Requirement]:

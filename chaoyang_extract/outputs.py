@@ -28,7 +28,7 @@ from . import __version__
 from .errors import OutputError
 from .outset import OutputSet, sweep
 from .records import Record
-from .rulebook.schema import MEASURES
+from .rulebook.schema import MEASURE_ORDER
 from .table import (
     PANDAS_DTYPES,
     SCHEMA,
@@ -47,8 +47,7 @@ if TYPE_CHECKING:
 # horizon is part of it because a five-year average growth (multi_year) and last year's
 # growth (annual) can share a year, and one would silently overwrite the other.
 WIDE_KEY = ("doc", "region", "report_year", "year", "horizon", "kind", "tier")
-_MEASURE_ORDER = ("level", "growth", "rate", "share", "count", "change")
-assert set(_MEASURE_ORDER) == MEASURES
+
 _KIND_ORDER = {"result": 0, "target": 1}
 _HORIZON_ORDER = {"annual": 0, "multi_year": 1}
 _TIER_ORDER = {None: 0, "baseline": 0, "stretch": 1}
@@ -197,7 +196,7 @@ def wide_frame(records: Sequence[Record], indicator_order: Sequence[str] = ()) -
             (
                 rank.get(r.indicator, len(rank)),
                 r.indicator,
-                _MEASURE_ORDER.index(r.measure),
+                MEASURE_ORDER.index(r.measure),
                 r.scope or "",
             ),
         )

@@ -14,6 +14,7 @@ import regex
 from .matching import Hit
 from .numbers import standardize
 from .rulebook import RuleSet
+from .structure.plans import plan_ends
 
 COLUMNS = (
     "doc", "region", "report_year", "indicator", "indicator_zh", "kind", "year", "horizon",
@@ -52,9 +53,6 @@ class Record:
 
 assert tuple(f.name for f in fields(Record)) == COLUMNS
 
-# 十一五 ends in 2010, 十二五 in 2015 …: the plan period a five-year cue names.
-_PLAN_RE = regex.compile(r"十([一二三四五六七])五")
-_PLAN_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
 _BY_YEAR_RE = regex.compile(r"(?:到|至|在)(20\d\d)年")
 # The most precise statement of a figure wins: eq over approx over a bound.
 # The furthest a report plans ahead: 2035 visions in a 2021 report, 2049 centennial goals
@@ -178,8 +176,7 @@ def _plan_end(sentence: str, path: str, y: int | None) -> int | None:
     # The section names the plan ("“十五五”时期主要目标任务"); a sentence may also mention
     # the plan just ended, so its plans count only when they are still to come.
     for source in (path, sentence):
-        for m in _PLAN_RE.finditer(source):
-            end = _PLAN_END[m.group(1)]
+        for end in plan_ends(source):
             if end >= floor:
                 return end
     return y + 4 if y is not None else None

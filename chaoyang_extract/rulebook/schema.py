@@ -29,6 +29,7 @@ __all__ = [
     "MEANINGS",
     "MEANS",
     "MEASURES",
+    "MEASURE_ORDER",
     "PHRASING_KEYS",
     "SPECIAL_FILES",
     "TIERS",
@@ -40,7 +41,9 @@ __all__ = [
     "keys_problems",
 ]
 
-MEASURES = frozenset({"level", "growth", "rate", "share", "count", "change"})
+# In the order tables show them (the wide view's columns).
+MEASURE_ORDER = ("level", "growth", "rate", "share", "count", "change")
+MEASURES = frozenset(MEASURE_ORDER)
 KINDS = ("result", "target")
 BOUNDS = frozenset({"eq", "ge", "le", "approx", "range"})
 HORIZONS = frozenset({"annual", "multi_year"})
