@@ -1,7 +1,7 @@
 """The five-year plans a text names, from structure.yaml's one table of them.
 
->>> plan_ends("“十四五”时期主要目标任务，到“十五五”末")
-[2025, 2030]
+>>> plan_ends("“十四五”时期主要目标任务，比“十三五”末")
+[2025, 2020]
 >>> plan_ends("“十五”计划和第十一个五年规划"), plan_ends("增长十五个百分点")
 ([2005, 2010], [])
 """
