@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from .resources import rules_dir
-from .rulebook import read_special
+from .rulebook import cache, read_special
 
 _ARABIC = frozenset("0123456789.")
 # No report figure comes near this (10^15 of anything); a longer digit run is an ID, a
@@ -58,7 +59,14 @@ class UnitInfo:
 
 @functools.lru_cache(maxsize=1)
 def _unit_table() -> tuple[dict[str, float], dict[str, UnitInfo]]:
-    data = read_special(rules_dir() / "units.yaml")
+    path = rules_dir() / "units.yaml"
+    found = cache.cached("units", [str(path).encode(), path], lambda: _read_units(path))
+    assert found is not None
+    return found
+
+
+def _read_units(path: Path) -> tuple[dict[str, float], dict[str, UnitInfo]]:
+    data = read_special(path)
     scales = {str(k): float(v) for k, v in data["scales"].items()}
     base = {
         str(k): UnitInfo(str(v["std"]), float(v["factor"])) for k, v in data["base_units"].items()

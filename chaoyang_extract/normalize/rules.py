@@ -16,7 +16,7 @@ from typing import Any
 
 from chaoyang_extract.errors import RuleError
 from chaoyang_extract.resources import rules_dir
-from chaoyang_extract.rulebook import read_special
+from chaoyang_extract.rulebook import cache, read_special
 from chaoyang_extract.rulebook.source import line_of
 
 from .chars import char_table
@@ -49,8 +49,12 @@ class Rules:
 
 @functools.cache
 def builtin_rules() -> Rules:
-    """The rules of the rules folder's normalize.yaml, loaded on first use."""
-    return load_rules(rules_dir() / "normalize.yaml")
+    """The rules of the rules folder's normalize.yaml, loaded on first use (and kept in
+    the rule cache across runs)."""
+    path = rules_dir() / "normalize.yaml"
+    found = cache.cached("normalize", [str(path).encode(), path], lambda: load_rules(path))
+    assert found is not None
+    return found
 
 
 def load_rules(path: Path) -> Rules:

@@ -14,8 +14,6 @@ import regex
 from ..errors import RuleError
 from ..resources import rules_dir
 from . import cache
-from .builder import Builder
-from .probe import probe_patterns
 from .ruleset import RuleSet, compile_ruleset, lexicon_placeholders
 from .schema import CORPUS_FOLDER, SPECIAL_FILES
 from .special import read_special
@@ -133,6 +131,9 @@ def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list
     except (KeyError, TypeError, AttributeError, ValueError) as err:
         return None, [RuleError(str(builtin / "lexicon.yaml"), f"lexicon does not load: {err!r}")]
 
+    # Imported here: a run whose rules come from the cache never reads a rule file.
+    from .builder import Builder
+
     builder = Builder(ph, problems)
     files = _rule_files(builtin, extra_dirs, problems)
     for path, is_builtin in files:
@@ -155,6 +156,8 @@ def collect_rules(extra_dirs: Sequence[Path] = ()) -> tuple[RuleSet | None, list
 def check_rules(extra_dirs: Sequence[Path] = (), *, probe: bool = True) -> list[RuleError]:
     """Every problem of the built-in rules plus ``extra_dirs``: schema, ids, examples'
     form and, with ``probe``, patterns that backtrack catastrophically."""
+    from .probe import probe_patterns
+
     rs, problems = collect_rules(extra_dirs)
     if rs is not None and probe:
         problems.extend(probe_patterns(rs))

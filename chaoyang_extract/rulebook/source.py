@@ -6,19 +6,14 @@ is read here; no other module parses YAML.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import RuleError
 
 __all__ = ["LineMap", "line_of", "load_yaml", "parse_yaml", "read_rule_file"]
-
-# libyaml's parser where the wheel has it: about nine times faster than the pure-Python
-# one, with the same nodes and marks.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineMap(dict[Any, Any]):
@@ -32,24 +27,33 @@ class LineMap(dict[Any, Any]):
         self.repeated: list[tuple[Any, int]] = []
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """``yaml.safe_load`` that records where each mapping and key stands."""
+@functools.cache
+def _loader() -> Any:
+    """``yaml.safe_load``'s loader, recording where each mapping and key stands. (PyYAML
+    is imported here: a run whose rules come from the cache reads no YAML at all.)"""
+    import yaml
 
+    # libyaml's parser where the wheel has it: about nine times faster than the
+    # pure-Python one, with the same nodes and marks.
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[LineMap]:
-    data = LineMap(node.start_mark.line + 1)
-    yield data
-    data.update(loader.construct_mapping(node))
-    for key_node, _value in node.value:
-        # Already built by construct_mapping (the loader caches by node).
-        key = loader.construct_object(key_node)
-        line = key_node.start_mark.line + 1
-        if key in data.key_lines:
-            data.repeated.append((key, line))
-        data.key_lines[key] = line
+    class Loader(base):  # type: ignore[misc]
+        pass
 
+    def construct_map(loader: Any, node: Any) -> Iterator[LineMap]:
+        data = LineMap(node.start_mark.line + 1)
+        yield data
+        data.update(loader.construct_mapping(node))
+        for key_node, _value in node.value:
+            # Already built by construct_mapping (the loader caches by node).
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in data.key_lines:
+                data.repeated.append((key, line))
+            data.key_lines[key] = line
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    return Loader
 
 
 def line_of(node: Any, key: str | None = None) -> int:
@@ -61,9 +65,11 @@ def line_of(node: Any, key: str | None = None) -> int:
 
 def parse_yaml(text: str, source: str) -> Any:
     """YAML text -> data (mappings carry their lines); RuleError(FILE, ..., LINE) on syntax."""
+    import yaml
+
     try:
         # The loader derives from SafeLoader: plain data only, never arbitrary objects.
-        return yaml.load(text, Loader=_Loader)  # noqa: S506
+        return yaml.load(text, Loader=_loader())  # noqa: S506
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         # A problem found at the end of the stream is reported one line past the last.
