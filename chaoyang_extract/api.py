@@ -76,8 +76,8 @@ def extract_paths(
     jobs: int | None = 1,
     errors: Literal["raise", "warn"] = "raise",
 ) -> pd.DataFrame:
-    """The figures of report files, folders (every ``*.txt`` below) or glob patterns, as one
-    table in input order, like ``cyx extract``.
+    """The figures of report files (text, HTML, PDF, Word), folders (every report file
+    below) or glob patterns, as one table in input order, like ``cyx extract``.
 
     ``jobs`` spreads the documents over processes (None: the CPU count); the table does
     not depend on it. A path that cannot be read raises InputError after the others are

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -191,6 +192,7 @@ def summary(
         "exit_code": exit_code,
         "documents": len(run.outcomes),
         "documents_read": len(results),
+        "formats": format_counts(run),
         "rows": sum(len(r.records) for r in results),
         "documents_without_rows": [
             o.source.label for o in run.outcomes if o.result is not None and not o.result.records
@@ -202,6 +204,14 @@ def summary(
         ],
         "outputs": list(outputs),
     }
+
+
+def format_counts(run: Run) -> dict[str, int]:
+    """Documents read, by what they were (text, html, pdf, docx, doc), in that order."""
+    from .formats.read import FORMATS
+
+    seen = Counter(o.format for o in run.outcomes if o.result is not None and o.format)
+    return {f: seen[f] for f in FORMATS if seen[f]}
 
 
 def summary_json(data: dict[str, object]) -> str:

@@ -130,6 +130,20 @@ def _stoppable(command: Callable[P, None]) -> Callable[P, None]:
     help="Fail a document that takes longer than this (the others go on); 0: no limit.",
 )
 @click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    help="File names a folder scan takes, any case; repeatable (default: *.txt *.html *.htm *.shtml *.pdf *.docx).",
+)
+@click.option(
+    "--save-text",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Write each document's extracted text as DIR/<doc>.txt: the text the rows' start, end and quote refer to.",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
@@ -164,12 +178,14 @@ def extract(
     rules_dirs: tuple[Path, ...],
     require: str | None,
     doc_timeout: float,
+    globs: tuple[str, ...],
+    save_text: str | None,
     summary_json: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Extract results and targets from INPUTS: report files, folders (every *.txt below
-    them), glob patterns, or - for stdin.
+    """Extract results and targets from INPUTS: report files (text, HTML, PDF, Word),
+    folders (every report file below them), glob patterns, or - for stdin.
 
     Writes NAME.csv (UTF-8 with BOM) and NAME.parquet in the output folder by default: one
     row per figure, one `doc` per input (docs/OUTPUT.md describes the columns). A document
@@ -179,8 +195,8 @@ def extract(
     all_inputs = _gather_inputs(inputs, lists)
     rs = _load_rules(rules_dirs)
     requirements = _parse_requirements(require, rs)
-    opts = _batch_options(rules_dirs, year, region, doc_timeout)
-    run = _run(rs, all_inputs, opts, jobs, bar=not quiet)
+    opts = _batch_options(rules_dirs, year, region, doc_timeout, save_text)
+    run = _run(rs, all_inputs, opts, jobs, globs, bar=not quiet)
     if tables.name is None:
         tables = tables._replace(name=_default_name(inputs, lists))
     written = _write(run, rs, tables, opts)
@@ -313,22 +329,30 @@ def _parse_requirements(require: str | None, rs: RuleSet) -> list[Requirement]:
 
 
 def _batch_options(
-    rules_dirs: Sequence[Path], year: int | None, region: str | None, doc_timeout: float
+    rules_dirs: Sequence[Path],
+    year: int | None,
+    region: str | None,
+    doc_timeout: float,
+    save_text: str | None,
 ) -> Options:
     from .workers import Options
 
-    return Options(tuple(str(p) for p in rules_dirs), year, region, doc_timeout or None)
+    rules = tuple(str(p) for p in rules_dirs)
+    return Options(rules, year, region, doc_timeout or None, save_text)
 
 
 # --------------------------------------------------------------------------- the run
 
 
-def _documents(inputs: Sequence[str]) -> tuple[list[Source], list[Failure], bytes | None]:
-    """The documents the inputs name, the inputs that name none, and stdin's bytes when a
-    document is stdin; a warning for each ``doc`` that several files share."""
-    from .sources import collect, read_stdin, shared_docs, without_stdin
+def _documents(
+    inputs: Sequence[str], globs: Sequence[str]
+) -> tuple[list[Source], list[Failure], bytes | None]:
+    """The documents the inputs name (a folder: its files that match ``globs``, or the
+    report files), the inputs that name none, and stdin's bytes when a document is stdin;
+    a warning for each ``doc`` that several files share."""
+    from .sources import REPORT_GLOBS, collect, read_stdin, shared_docs, without_stdin
 
-    sources, failures = collect(inputs)
+    sources, failures = collect(inputs, globs or REPORT_GLOBS)
     for doc, labels in shared_docs(sources).items():
         err(
             f"warning: doc '{doc}' names {len(labels)} files ({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}); their rows share it"
@@ -342,13 +366,21 @@ def _documents(inputs: Sequence[str]) -> tuple[list[Source], list[Failure], byte
     return sources, failures, stdin
 
 
-def _run(rs: RuleSet, inputs: Sequence[str], opts: Options, jobs: int | None, *, bar: bool) -> Run:
+def _run(
+    rs: RuleSet,
+    inputs: Sequence[str],
+    opts: Options,
+    jobs: int | None,
+    globs: Sequence[str],
+    *,
+    bar: bool,
+) -> Run:
     """Extracts the documents over ``jobs`` processes (a progress bar on a terminal unless
     ``bar`` is off), then names each warning and failure on stderr."""
     from .batch import progress_bar, run_batch
     from .workers import default_jobs
 
-    sources, failures, stdin = _documents(inputs)
+    sources, failures, stdin = _documents(inputs, globs)
     with progress_bar(len(sources), enabled=bar and sys.stderr.isatty()) as advance:
         run = run_batch(
             rs,

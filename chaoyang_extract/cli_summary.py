@@ -83,7 +83,16 @@ def print_summary(run: Run, written: Sequence[str], *, kept: bool, verbose: bool
         wrote = "no rows, the existing tables are kept"
     else:
         wrote = "no table written"
+    from .batch import format_counts
+
+    formats = format_counts(run)
+    # A run of plain-text reports keeps its one line as it was.
+    by_format = (
+        ""
+        if set(formats) <= {"text"}
+        else " (" + ", ".join(f"{n} {f}" for f, n in formats.items()) + ")"
+    )
     echo(
-        f"{len(results)} document(s) read, {sum(len(r.records) for r in results)} rows, "
+        f"{len(results)} document(s) read{by_format}, {sum(len(r.records) for r in results)} rows, "
         f"{len(empty)} without rows, {len(run.failures)} failed; {wrote}"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .matching import Hit, match_text
@@ -33,11 +34,14 @@ def extract_document(
     *,
     year: int | None = None,
     region: str | None = None,
+    metadata: Sequence[str] = (),
 ) -> DocResult:
-    """Every figure of one report's text. ``year``/``region`` override what the text says."""
+    """Every figure of one report's text. ``year``/``region`` override what the text says;
+    ``metadata`` holds what the file says of itself (see ``document_metadata``)."""
     norm = normalize(original)
     text = norm.text
-    structure = analyze(text, year=year, region=region, name=doc)
+    meta = [normalize(m).text for m in metadata]
+    structure = analyze(text, year=year, region=region, name=doc, metadata=meta)
     warnings = list(structure.warnings)
     hits, timed_out = match_text(rs, text, structure.region)
     for rule in timed_out:
@@ -98,3 +102,20 @@ def extract_snippet(
         section_at=lambda _pos: (period, ""),
         line_at=lambda _pos: 1,
     )
+
+
+def document_metadata(title: str | None, date: str | None) -> list[str]:
+    """A file's own title and date (YYYY-MM-DD) as lines the year and region evidence
+    reads: the title as it stands, the date as a page's dateline.
+
+    >>> document_metadata("2017年朝阳市政府工作报告", "2017-03-01")
+    ['2017年朝阳市政府工作报告', '发布时间：2017年03月01日']
+    >>> document_metadata(None, "2017-3")
+    []
+    """
+    lines = [title.strip()] if title and title.strip() else []
+    if date:
+        parts = date.split("-")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            lines.append(f"发布时间：{parts[0]}年{parts[1]}月{parts[2]}日")
+    return lines

@@ -77,10 +77,16 @@ def decode_bytes(data: bytes, source: str) -> str:
 
 
 def read_document(path: Path) -> str:
-    """Read and decode one report; an empty file gives "" (the caller warns about it)."""
+    """Read and decode one plain-text report; an empty file gives "" (the caller warns
+    about it). Reports in other formats: ``formats.read.read_file``."""
+    return decode_bytes(read_bytes_of(path), str(path))
+
+
+def read_bytes_of(path: Path) -> bytes:
+    """The bytes of a report file; InputError(path, …) with the reason it cannot be read."""
     source = str(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise InputError(source, "no such file") from exc
     except IsADirectoryError as exc:
@@ -92,7 +98,6 @@ def read_document(path: Path) -> str:
         raise InputError(source, "cannot read: permission denied") from exc
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from exc
-    return decode_bytes(data, source)
 
 
 def _binary_kind(data: bytes) -> str | None:

@@ -1,4 +1,5 @@
-"""Which documents a run's inputs name: files, folders (every ``*.txt`` below them), glob
+"""Which documents a run's inputs name: files, folders (every report file below them:
+``*.txt *.html *.htm *.shtml *.pdf *.docx`` in any case, or the --glob patterns), glob
 patterns, ``-`` for stdin and --from-list files, each document once and in input order,
 with the inputs that name none as failures.
 """
@@ -6,11 +7,13 @@ with the inputs that name none as failures.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import os
+import re
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +22,9 @@ from .errors import InputError
 
 STDIN = "-"
 _GLOB_CHARS = frozenset("*?[")
+# The files a folder scan takes (matched without regard to case): what reports are
+# published as. A .doc needs LibreOffice, so only a file or --glob names one.
+REPORT_GLOBS = ("*.txt", "*.html", "*.htm", "*.shtml", "*.pdf", "*.docx")
 
 
 class Failure(NamedTuple):
@@ -72,13 +78,16 @@ def without_stdin(
     return kept, [*failures, Failure(error.path, error.message)]
 
 
-def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
+def collect(
+    inputs: Iterable[str], patterns: Sequence[str] = REPORT_GLOBS
+) -> tuple[list[Source], list[Failure]]:
     """Inputs (files, folders, globs, ``-``) -> documents in input order, and failures.
 
-    Folders give their ``*.txt`` files recursively, sorted; globs are expanded here too
-    because a quoted pattern, a --from-list line or Windows' shell leave them unexpanded.
-    A file named twice is read once.
+    Folders give their files that match ``patterns`` (any case) recursively, sorted;
+    globs are expanded here too because a quoted pattern, a --from-list line or Windows'
+    shell leave them unexpanded. A file named twice is read once.
     """
+    wanted = _matcher(patterns)
     sources: list[Source] = []
     failures: list[Failure] = []
     seen: set[str] = set()
@@ -98,10 +107,12 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
             continue
         p = Path(raw)
         if p.is_dir():
-            found, unreadable = _txt_files(p)
+            found, unreadable = _report_files(p, wanted)
             failures.extend(unreadable)
             if not found and not unreadable:
-                failures.append(Failure(raw, "folder holds no *.txt files"))
+                failures.append(
+                    Failure(raw, f"folder holds no report files ({' '.join(patterns)})")
+                )
             for q in found:
                 add(q, str(q))
         elif p.exists():
@@ -113,7 +124,7 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
-                    found, unreadable = _txt_files(mp)
+                    found, unreadable = _report_files(mp, wanted)
                     failures.extend(unreadable)
                 else:
                     found = [mp]
@@ -124,8 +135,15 @@ def collect(inputs: Iterable[str]) -> tuple[list[Source], list[Failure]]:
     return sources, failures
 
 
-def _txt_files(folder: Path) -> tuple[list[Path], list[Failure]]:
-    """The ``*.txt`` files below ``folder`` (sorted), and what could not be looked into.
+def _matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a file name matches one of ``patterns``, in any case (2017.TXT, 报告.PDF)."""
+    compiled = re.compile("|".join(fnmatch.translate(p.lower()) for p in patterns) or "(?!)")
+    return lambda name: compiled.match(name.lower()) is not None
+
+
+def _report_files(folder: Path, wanted: Callable[[str], bool]) -> tuple[list[Path], list[Failure]]:
+    """The files below ``folder`` whose names are ``wanted`` (sorted), and what could not
+    be looked into.
 
     A subfolder or file that cannot be listed or looked at may hold a report: it is a
     failure, never skipped in silence (Path.rglob would skip it). Symbolic links to
@@ -139,7 +157,7 @@ def _txt_files(folder: Path) -> tuple[list[Path], list[Failure]]:
 
     for top, _dirs, files in os.walk(folder, onerror=unreadable):
         for name in files:
-            if not name.endswith(".txt"):
+            if not wanted(name):
                 continue
             q = Path(top, name)
             try:

@@ -34,6 +34,8 @@ class Options:
     region: str | None = None
     # Seconds one document may take (--doc-timeout); None: no limit.
     doc_timeout: float | None = None
+    # --save-text: the folder that gets each document's extracted text as <doc>.txt.
+    save_text: str | None = None
 
 
 @dataclass
@@ -44,6 +46,11 @@ class Outcome:
     result: DocResult | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # What the file was ("text", "html", "pdf", "docx", "doc"; None: not read), and what
+    # it says of its own title and date.
+    format: str | None = None
+    title: str | None = None
+    date: str | None = None
 
 
 def extract_source(
@@ -61,32 +68,49 @@ def extract_source(
 
 
 def _extract_source(rs: RuleSet, source: Source, opts: Options, data: bytes | None) -> Outcome:
-    from .extract import DocResult, extract_document
-    from .reading import decode_bytes, read_document
+    from .extract import DocResult, document_metadata, extract_document
+    from .formats.read import read_bytes, read_file
 
     out = Outcome(source)
     try:
-        text = (
-            decode_bytes(data or b"", STDIN)
-            if source.is_stdin
-            else read_document(Path(source.label))
-        )
+        got = read_bytes(data or b"", STDIN) if source.is_stdin else read_file(Path(source.label))
     except InputError as e:
         out.error = e.message
         return out
+    out.format, out.title, out.date = got.format, got.title, got.date
+    text = got.text
+    if opts.save_text is not None:
+        _save_text(Path(opts.save_text), source.doc, text, out)
     if not text.strip():
         # Nothing to analyse: one warning, not also "report year / region not found".
         out.warnings.append("empty file, no figures")
         out.result = DocResult(source.doc, [], opts.year, opts.region)
         return out
     try:
-        res = extract_document(rs, text, source.doc, year=opts.year, region=opts.region)
+        res = extract_document(
+            rs,
+            text,
+            source.doc,
+            year=opts.year,
+            region=opts.region,
+            metadata=document_metadata(got.title, got.date),
+        )
     except Exception as e:  # noqa: BLE001 - one odd report must not stop a batch of thousands
         out.error = f"extraction failed ({type(e).__name__}: {e})"
         return out
     out.warnings.extend(res.warnings)
     out.result = res
     return out
+
+
+def _save_text(folder: Path, doc: str, text: str, out: Outcome) -> None:
+    """--save-text: the text the rows' offsets and quotes refer to, as ``<doc>.txt``
+    (UTF-8, line ends as read); a failure is this document's warning, not its end."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{doc}.txt").write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        out.warnings.append(f"could not save its text in {folder}: {exc.strerror or exc}")
 
 
 # Set in each worker process by _init_worker, so that rules are loaded and compiled once

@@ -97,7 +97,9 @@ def test_folder_without_txt_files(tmp_path: Path) -> None:
     (folder / "notes.md").write_text("地区生产总值增长7%", encoding="utf-8")
     result = cyx("extract", "-q", str(folder), "-o", str(tmp_path / "out"))
     assert result.exit_code == EXIT_INPUT
-    assert error_lines(result) == [f"cyx: {folder}: folder holds no *.txt files"]
+    assert error_lines(result) == [
+        f"cyx: {folder}: folder holds no report files (*.txt *.html *.htm *.shtml *.pdf *.docx)"
+    ]
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\r\n\xe3\x80\x80\n"])

@@ -19,6 +19,8 @@ period it talks about may refine its part's period for itself and the paragraphs
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .evidence import _detect_region, _detect_year, _name_year, line_starts
 from .periods import PERIODS
 from .result import Section, Structure
@@ -30,22 +32,32 @@ __all__ = ["PERIODS", "Section", "Structure", "analyze", "line_starts"]
 
 
 def analyze(
-    text: str, year: int | None = None, region: str | None = None, name: str | None = None
+    text: str,
+    year: int | None = None,
+    region: str | None = None,
+    name: str | None = None,
+    metadata: Sequence[str] = (),
 ) -> Structure:
     """Report year, region and the contiguous sections of normalised report text.
 
     ``year`` and ``region`` override what the text says (the CLI's --year / --region).
     ``name`` (the document's file name) is the weakest evidence of the year: it is used
-    only when the text names none.
+    only when the text names none. ``metadata``: lines the file itself gives beside its
+    text (a page's title, ``发布时间：2017年03月01日``), read by the same evidence rules as
+    if they opened the text; sections are the text's alone.
     """
     rules = _rules()
     warnings: list[str] = []
     starts = line_starts(text)
+    evidence, ev_starts = text, starts
+    if metadata:
+        evidence = "\n".join(metadata) + "\n" + text
+        ev_starts = line_starts(evidence)
     if year is None:
-        year, found = _detect_year(text, rules, starts, _name_year(name, rules))
+        year, found = _detect_year(evidence, rules, ev_starts, _name_year(name, rules))
         warnings.extend(found)
     if region is None:
-        region = _detect_region(text, rules, starts)
+        region = _detect_region(evidence, rules, ev_starts)
         if region is None:
             warnings.append("region not found")
     yr = _year_rules(year)

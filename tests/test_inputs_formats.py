@@ -1,0 +1,71 @@
+"""Reports as they are published (issue 11): which files a folder scan takes, the text a
+run saves, and a file's own title and date as evidence of the report year and region."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chaoyang_extract.cli import main
+from chaoyang_extract.extract import document_metadata
+from chaoyang_extract.normalize import normalize
+from chaoyang_extract.sources import collect
+from chaoyang_extract.structure import analyze
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "chaoyang_2017.txt"
+
+
+def test_folder_scan_takes_report_files_in_any_case(tmp_path: Path) -> None:
+    names = ["a.txt", "B.TXT", "c.Html", "d.htm", "e.SHTML", "f.pdf", "g.DOCX", "h.doc", "i.md"]
+    for n in names:
+        (tmp_path / n).write_bytes(b"x")
+    sources, failures = collect([str(tmp_path)])
+    assert failures == []
+    assert sorted(Path(s.label).name for s in sources) == sorted(names[:7])
+    sources, _ = collect([str(tmp_path)], ["*.doc", "*.MD"])
+    assert sorted(Path(s.label).name for s in sources) == ["h.doc", "i.md"]
+
+
+def test_glob_option_changes_the_folder_scan(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2017.report").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "notes.txt").write_text("无关", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["extract", str(folder), "--glob", "*.REPORT", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "records.csv").open(encoding="utf-8-sig")))
+    assert rows and {r["doc"] for r in rows} == {"2017"}
+
+
+def test_saved_text_holds_every_quote_at_its_offsets(tmp_path: Path) -> None:
+    out, saved = tmp_path / "out", tmp_path / "text"
+    result = CliRunner().invoke(
+        main, ["extract", str(SAMPLE), "-o", str(out), "--save-text", str(saved), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    text = (saved / "chaoyang_2017.txt").read_text(encoding="utf-8")
+    assert text == SAMPLE.read_text(encoding="utf-8")
+    rows = list(csv.DictReader((out / "chaoyang_2017.csv").open(encoding="utf-8-sig")))
+    assert len(rows) > 20
+    for r in rows:
+        assert text[int(r["start"]) : int(r["end"])] == r["quote"].removeprefix("'")
+
+
+def test_a_files_own_title_and_date_are_evidence() -> None:
+    # A page opening with no year of its own: the file's metadata decides.
+    body = normalize("全市生产总值增长7%，一般公共预算收入增长5%。\n今年生产总值增长6.5%左右。").text
+    bare = analyze(body)
+    assert bare.report_year is None
+    meta = [normalize(m).text for m in document_metadata("朝阳市政府工作报告", "2017-02-15")]
+    with_meta = analyze(body, metadata=meta)
+    assert with_meta.report_year == 2017
+    assert with_meta.sections == bare.sections  # the metadata is no part of the text
+    # A page dated in summer is a repost: its date is no evidence.
+    summer = [normalize(m).text for m in document_metadata(None, "2017-08-15")]
+    assert analyze(body, metadata=summer).report_year is None
