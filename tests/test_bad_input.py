@@ -67,7 +67,8 @@ def leftovers(folder: Path) -> list[str]:
     ("name", "content", "reason"),
     [
         ("image.txt", PNG, "binary file (PNG image)"),
-        ("paper.txt", PDF, "binary file (PDF document)"),
+        # Read by content: a PDF named .txt is a PDF, here a damaged one.
+        ("paper.txt", PDF, "not a readable PDF (damaged?)"),
         ("archive.txt", None, "binary file (ZIP archive"),
         ("garbage.txt", bytes([0x80, 0xFF, 0xFE, 0x81, 0x30, 0xC0]) * 2000, "cannot decode"),
         ("nul.txt", b"\xe5\x9c\xb0\xe5\x8c\xba\x00\x00\x00\x01" * 5000, "NUL"),

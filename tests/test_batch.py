@@ -146,7 +146,7 @@ def test_bad_documents_never_stop_the_others(reports: Path, tmp_path: Path) -> N
         )  # fmt: skip
         assert res.exit_code == 3, res.output
         err = res.stderr.splitlines()
-        assert f"cyx: {reports / 'scan.txt'}: binary file (PDF document), not a text report" in err
+        assert f"cyx: {reports / 'scan.txt'}: not a readable PDF (damaged?)" in err
         assert f"cyx: {tmp_path / 'missing.txt'}: no such file or folder" in err
         assert f"cyx: warning: {reports / 'empty.txt'}: empty file, no figures" in err
         assert unique(docs_of(out / "records.csv")) == ["review_2019", "plan_2019", "chaoyang_2017"]
