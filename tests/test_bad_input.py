@@ -69,7 +69,9 @@ def leftovers(folder: Path) -> list[str]:
         ("image.txt", PNG, "binary file (PNG image)"),
         # Read by content: a PDF named .txt is a PDF, here a damaged one.
         ("paper.txt", PDF, "not a readable PDF (damaged?)"),
-        ("archive.txt", None, "binary file (ZIP archive"),
+        # A ZIP holding word/document.xml is a Word file by content, here a broken one.
+        ("archive.txt", None, "not a readable Word document (damaged?)"),
+        ("sheet.txt", b"PK\x03\x04" + b"\x00" * 60, "binary file (ZIP archive"),
         ("garbage.txt", bytes([0x80, 0xFF, 0xFE, 0x81, 0x30, 0xC0]) * 2000, "cannot decode"),
         ("nul.txt", b"\xe5\x9c\xb0\xe5\x8c\xba\x00\x00\x00\x01" * 5000, "NUL"),
     ],

@@ -59,7 +59,9 @@ def test_saved_text_holds_every_quote_at_its_offsets(tmp_path: Path) -> None:
 
 def test_a_files_own_title_and_date_are_evidence() -> None:
     # A page opening with no year of its own: the file's metadata decides.
-    body = normalize("全市生产总值增长7%，一般公共预算收入增长5%。\n今年生产总值增长6.5%左右。").text
+    body = normalize(
+        "全市生产总值增长7%，一般公共预算收入增长5%。\n今年生产总值增长6.5%左右。"
+    ).text
     bare = analyze(body)
     assert bare.report_year is None
     meta = [normalize(m).text for m in document_metadata("朝阳市政府工作报告", "2017-02-15")]
