@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, ParamSpec
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .records import Record
     from .rulebook import RuleSet
     from .sources import Failure, Source
-    from .workers import Options
+    from .workers import Options, Outcome
 
 P = ParamSpec("P")
 
@@ -443,7 +443,19 @@ def _write(run: Run, rs: RuleSet, tables: _Tables, opts: Options) -> _Written:
     ]
     options += [("rules", d) for d in opts.rules_dirs]
     inputs = [o.source.label for o in run.outcomes]
-    return _write_tables(records, tables, rs, inputs=inputs, options=options)
+    documents = [_document_info(o) for o in run.outcomes if o.format is not None]
+    return _write_tables(records, tables, rs, inputs=inputs, options=options, documents=documents)
+
+
+def _document_info(o: Outcome) -> dict[str, str | None]:
+    """What the tables' metadata records of one document read."""
+    return {
+        "input": o.source.label,
+        "doc": o.source.doc,
+        "format": o.format,
+        "title": o.title,
+        "date": o.date,
+    }
 
 
 def _write_tables(
@@ -453,6 +465,7 @@ def _write_tables(
     *,
     inputs: Sequence[str],
     options: Sequence[tuple[str, str]],
+    documents: Sequence[Mapping[str, str | None]] = (),
 ) -> _Written:
     # pandas and pyarrow only now: the pool forked small workers, and a large report's
     # text is freed before the writers add their own footprint.
@@ -465,7 +478,7 @@ def _write_tables(
                 raise OutputError("-", "cannot write to stdout: it is closed")
             write_stdout_csv(records, sys.stdout.buffer)
             return _Written(["-"], False, False)
-        info = RunInfo(rules_version=rs.version, inputs=inputs, options=options)
+        info = RunInfo(rs.version, inputs, options, documents)
         paths = write_outputs(
             records,
             Path(tables.out_dir),

@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -66,6 +66,8 @@ class RunInfo:
     rules_version: str
     inputs: Sequence[str] = ()
     options: Sequence[tuple[str, str]] = ()
+    # Each document read: its input, doc, format, and the title and date it gives itself.
+    documents: Sequence[Mapping[str, str | None]] = ()
 
 
 def write_outputs(
@@ -89,7 +91,7 @@ def write_outputs(
         _View(
             name,
             functools.cache(lambda: to_frame(records)),
-            functools.cache(lambda: to_arrow(records, info.rules_version)),
+            functools.cache(lambda: to_arrow(records, info.rules_version, info.documents)),
             lambda: csv_text(records),
             lambda: jsonl_text(records),
         )
@@ -398,6 +400,7 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo, *, label: Path | Non
         ("rows", len(df)),
         *info.options,
         *(("input", p) for p in info.inputs),
+        *(("document", json.dumps(dict(d), ensure_ascii=False)) for d in info.documents),
     ]
     for k, v in entries:
         meta.append([k, _text_cell(meta, v) if isinstance(v, str) else v])

@@ -8,7 +8,7 @@ import csv
 import functools
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -111,12 +111,21 @@ def schema_metadata(schema: pa.Schema, rules_version: str) -> dict[bytes, bytes]
 _META_CACHE: dict[str, dict[bytes, bytes]] = {}
 
 
-def to_arrow(records: Sequence[Record], rules_version: str = "") -> pa.Table:
+def to_arrow(
+    records: Sequence[Record],
+    rules_version: str = "",
+    documents: Sequence[Mapping[str, str | None]] = (),
+) -> pa.Table:
+    """The records as an Arrow table; its schema metadata names the versions and, under
+    ``cyx_documents``, each input's format and its own title and date (JSON)."""
     cols = _columns(records)
     arrays = [column_array(c, f.type) for c, f in zip(cols, SCHEMA, strict=True)]
     meta = _META_CACHE.get(rules_version)
     if meta is None:
         meta = _META_CACHE[rules_version] = schema_metadata(SCHEMA, rules_version)
+    if documents:
+        docs = json.dumps([dict(d) for d in documents], ensure_ascii=False)
+        meta = {**meta, b"cyx_documents": docs.encode()}
     return pa.Table.from_arrays(arrays, schema=SCHEMA.with_metadata(meta))
 
 

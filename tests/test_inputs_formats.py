@@ -71,3 +71,47 @@ def test_a_files_own_title_and_date_are_evidence() -> None:
     # A page dated in summer is a repost: its date is no evidence.
     summer = [normalize(m).text for m in document_metadata(None, "2017-08-15")]
     assert analyze(body, metadata=summer).report_year is None
+
+
+def test_a_mixed_folder_reads_every_format_and_records_what_each_was(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "chaoyang_2017.txt")
+    shutil.copy(fixtures / "html" / "gov_gbk.html", folder / "gov.HTML")
+    shutil.copy(fixtures / "pdf" / "report.pdf", folder / "report.pdf")
+    shutil.copy(fixtures / "docx" / "report.docx", folder / "word.docx")
+    (folder / "scan.pdf").write_bytes((fixtures / "pdf" / "scanned.pdf").read_bytes())
+    out, saved = tmp_path / "out", tmp_path / "text"
+    result = CliRunner().invoke(
+        main,
+        ["extract", str(folder), "-o", str(out), "--format", "csv,parquet,xlsx"]
+        + ["--save-text", str(saved)],
+    )
+    assert result.exit_code == 3, result.output  # the scan, and only it, failed
+    assert f"cyx: {folder / 'scan.pdf'}: no text layer (scanned?); OCR it first" in result.stderr
+    assert "4 document(s) read (1 text, 1 html, 1 pdf, 1 docx)" in result.stderr
+    rows = list(csv.DictReader((out / "records.csv").open(encoding="utf-8-sig")))
+    assert {r["doc"] for r in rows} == {"chaoyang_2017", "gov", "report", "word"}
+    for r in rows:  # every quote stands at its offsets in the text cyx read
+        text = (saved / f"{r['doc']}.txt").read_text(encoding="utf-8")
+        assert text[int(r["start"]) : int(r["end"])] == r["quote"].removeprefix("'")
+    meta = pq.read_schema(out / "records.parquet").metadata[b"cyx_documents"]
+    docs = {d["doc"]: d for d in json.loads(meta)}
+    assert {d: docs[d]["format"] for d in docs} == {
+        "chaoyang_2017": "text",
+        "gov": "html",
+        "report": "pdf",
+        "word": "docx",
+    }
+    assert docs["gov"]["date"] == "2017-03-01" and docs["report"]["title"]
+    sheet = openpyxl.load_workbook(out / "records.xlsx")["metadata"]
+    documents = [json.loads(v) for k, v in sheet.iter_rows(values_only=True) if k == "document"]
+    assert [d["format"] for d in documents] == [docs[d["doc"]]["format"] for d in documents]
+    assert len(documents) == 4
