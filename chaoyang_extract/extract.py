@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from .matching import Hit, match_text
 from .normalize import normalize
-from .records import Record, build_records
+from .records import Record, build_records, dedupe
 from .rulebook import RuleSet
 from .structure import analyze
+from .tables import read_tables
 
 # A line ends at LF, CRLF or a lone CR (old Mac files, some web copies): the ``line``
 # column counts lines as an editor shows them.
@@ -69,6 +70,18 @@ def extract_document(
         section_at=section_at,
         line_at=line_at,
     )
+    tabled = read_tables(
+        rs,
+        original,
+        doc=doc,
+        region=structure.region,
+        report_year=structure.report_year,
+        # Sections are of the clean text: a row's place in it, by the (ordered) map back.
+        section_at=lambda pos: section_at(min(bisect.bisect_left(norm.origin, pos), len(text))),
+        line_at=line_at,
+    )
+    if tabled:
+        records = dedupe([*records, *tabled])
     core = [h for h in unplaced if rs.indicators[h.indicator].core]
     if core:
         warnings.append(

@@ -293,7 +293,9 @@ def _run_texts(element: Any) -> Iterator[str]:
 
 
 def _row_texts(table: Any) -> Iterator[str]:
-    """Each row's non-empty cells joined by CELL_SEPARATOR.
+    """Each row's cells joined by CELL_SEPARATOR, an empty cell as nothing between two
+    separators (so that a table reader can tell the columns apart); a row of empty cells
+    is no line.
 
     A cell spanning columns is one w:tc and so appears once. A cell spanning rows appears
     in each of them, as python-docx shows it: every row is a sentence of its own, and the
@@ -313,17 +315,17 @@ def _row_texts(table: Any) -> Iterator[str]:
                     above[column] = text
                 else:
                     above.pop(column, None)
-            if text:
-                cells.append(text)
+            cells.append(text)
             column += max(1, _int_val(tc, "tcPr", "gridSpan", 1))
-        if cells:
+        if any(cells):
             yield CELL_SEPARATOR.join(cells)
 
 
 def _cell_text(tc: Any) -> str:
-    # A cell's paragraphs (and a nested table's rows) stay on the row's line.
-    parts = (line.replace("\n", CELL_SEPARATOR) for line in _cell_lines(tc))
-    return CELL_SEPARATOR.join(p.strip() for p in parts if p.strip())
+    # A cell's paragraphs (and a nested table's rows) stay on the row's line, apart by a
+    # clause break: the cell separator is the columns' alone.
+    parts = (line.replace("\n", "；") for line in _cell_lines(tc))
+    return "；".join(p.strip() for p in parts if p.strip())
 
 
 def _cell_lines(tc: Any) -> Iterator[str]:
