@@ -115,3 +115,40 @@ def test_a_mixed_folder_reads_every_format_and_records_what_each_was(tmp_path: P
     documents = [json.loads(v) for k, v in sheet.iter_rows(values_only=True) if k == "document"]
     assert [d["format"] for d in documents] == [docs[d["doc"]]["format"] for d in documents]
     assert len(documents) == 4
+
+
+def test_each_bad_published_file_is_one_line_and_the_others_are_written(tmp_path: Path) -> None:
+    import shutil
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "good.txt")
+    bad = {
+        "nothing.html": (fixtures / "html" / "no_text.html").read_bytes(),
+        "scan.pdf": (fixtures / "pdf" / "scanned.pdf").read_bytes(),
+        "locked.pdf": (fixtures / "pdf" / "encrypted.pdf").read_bytes(),
+        "cut.pdf": (fixtures / "pdf" / "truncated.pdf").read_bytes(),
+        "empty.pdf": b"",
+        "cut.docx": (fixtures / "docx" / "truncated.docx").read_bytes(),
+        "locked.docx": (fixtures / "docx" / "encrypted.docx").read_bytes(),
+    }
+    for name, data in bad.items():
+        (folder / name).write_bytes(data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "-q"])
+    assert result.exit_code == 3, result.output
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("cyx: warning")]
+    assert sorted(errors) == sorted(
+        [
+            f"cyx: {folder / 'nothing.html'}: no article text found in the HTML page",
+            f"cyx: {folder / 'scan.pdf'}: no text layer (scanned?); OCR it first",
+            f"cyx: {folder / 'locked.pdf'}: encrypted PDF; remove the password first",
+            f"cyx: {folder / 'cut.pdf'}: not a readable PDF (damaged?)",
+            f"cyx: {folder / 'empty.pdf'}: empty PDF file",
+            f"cyx: {folder / 'cut.docx'}: not a readable Word document (damaged?)",
+            f"cyx: {folder / 'locked.docx'}: encrypted Word document; remove the password first",
+        ]
+    )
+    rows = list(csv.DictReader((out / "records.csv").open(encoding="utf-8-sig")))
+    assert rows and {r["doc"] for r in rows} == {"good"}

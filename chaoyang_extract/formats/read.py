@@ -18,7 +18,16 @@ def read_file(path: Path) -> Extracted:
     from ..reading import read_bytes_of
 
     source = str(path)
-    return read_bytes(read_bytes_of(path), source)
+    data = read_bytes_of(path)
+    kind = _EMPTY.get(path.suffix.lower())
+    if not data and kind is not None:
+        # No content to tell the format by: an empty .txt is an empty report (a warning),
+        # an empty .pdf is a download that failed.
+        raise InputError(source, f"empty {kind} file")
+    return read_bytes(data, source)
+
+
+_EMPTY = {".pdf": "PDF", ".docx": "Word", ".doc": "Word"}
 
 
 def read_bytes(data: bytes, source: str) -> Extracted:

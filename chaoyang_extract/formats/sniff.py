@@ -60,6 +60,9 @@ def sniff(data: bytes) -> str:
     return "html" if _HTML_START.match(head, start) else "text"
 
 
+_ZIP_HEAD = 1 << 16
+
+
 def _is_docx(data: bytes) -> bool:
     """A ZIP archive holding a Word body; a spreadsheet or a broken archive is not one.
 
@@ -69,7 +72,9 @@ def _is_docx(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+        # A cut-off download has no central directory; its first members' local headers
+        # still name Word's parts (Word writes them first), so it is a damaged Word file.
+        return b"word/" in data[:_ZIP_HEAD]
 
 
 def _head_text(data: bytes) -> str:
