@@ -57,6 +57,19 @@ def extract_document(
         return bisect.bisect_right(starts, pos)
 
     unplaced: list[Hit] = []
+    tabled, table_lines = read_tables(
+        rs,
+        original,
+        doc=doc,
+        region=structure.region,
+        report_year=structure.report_year,
+        # Sections are of the clean text: a row's place in it, by the (ordered) map back.
+        section_at=lambda pos: section_at(min(bisect.bisect_left(norm.origin, pos), len(text))),
+        line_at=line_at,
+    )
+    if table_lines:
+        # A table's rows are read by their columns (tables.py), not as sentences.
+        hits = [h for h in hits if not _within(norm.span(h.start, h.end), table_lines)]
     records = build_records(
         rs,
         hits,
@@ -68,16 +81,6 @@ def extract_document(
         original=original,
         to_original=norm.span,
         section_at=section_at,
-        line_at=line_at,
-    )
-    tabled = read_tables(
-        rs,
-        original,
-        doc=doc,
-        region=structure.region,
-        report_year=structure.report_year,
-        # Sections are of the clean text: a row's place in it, by the (ordered) map back.
-        section_at=lambda pos: section_at(min(bisect.bisect_left(norm.origin, pos), len(text))),
         line_at=line_at,
     )
     if tabled:
@@ -132,3 +135,9 @@ def document_metadata(title: str | None, date: str | None) -> list[str]:
         if len(parts) == 3 and all(p.isdigit() for p in parts):
             lines.append(f"发布时间：{parts[0]}年{parts[1]}月{parts[2]}日")
     return lines
+
+
+def _within(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies inside one of the (sorted, disjoint) ``spans``."""
+    i = bisect.bisect_right(spans, (span[0], float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= span[0] and span[1] <= spans[i][1]

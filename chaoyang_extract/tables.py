@@ -71,11 +71,47 @@ def _cells(line: str) -> list[str] | None:
     True
     """
     s = line.strip()
+    cells: list[str] | None = None
     if len(s) > 2 and s.startswith("|") and s.endswith("|"):
-        return [c.strip() for c in s[1:-1].split("|")]
-    if _CELL_SPACE in s.strip(_CELL_SPACE):
-        return [c.strip() for c in s.rstrip("。").split(_CELL_SPACE)]
+        cells = [c.strip() for c in s[1:-1].split("|")]
+    elif _CELL_SPACE in s.strip(_CELL_SPACE):
+        cells = [c.strip() for c in s.rstrip("。").split(_CELL_SPACE)]
+    else:
+        cells = _spaced_cells(s)
+    # A table's cells are short: paragraphs a scraped page strung on one line are not.
+    if cells is None or len(cells[0]) > _NAME_MAX or any(len(c) > _CELL_MAX for c in cells[1:]):
+        return None
+    return cells
+
+
+_NAME_MAX = 40
+_CELL_MAX = 24
+
+
+def _spaced_cells(s: str) -> list[str] | None:
+    """A PDF's table row, its cells apart by spaces: a Chinese name, then cells that each
+    hold a figure, or a header's column names. Running text never looks like this.
+
+    >>> _spaced_cells("地区生产总值增长（%） 7.5 6.5左右")
+    ['地区生产总值增长（%）', '7.5', '6.5左右']
+    >>> _spaced_cells("指标 2016年完成 2017年目标")
+    ['指标', '2016年完成', '2017年目标']
+    >>> _spaced_cells("2016 年全市生产总值增长 7%") is None
+    True
+    """
+    cells = s.split()
+    if len(cells) < 3 or not _HAN.search(cells[0]) or _HAN_DIGIT.match(cells[0]):
+        return None
+    rest = cells[1:]
+    if all(_FIGURE.search(c) for c in rest) or all(_COLUMN_NAME.search(c) for c in rest):
+        return cells
     return None
+
+
+_HAN = regex.compile(r"\p{Han}")
+_HAN_DIGIT = regex.compile(r"\d")
+_FIGURE = regex.compile(r"\d")
+_COLUMN_NAME = regex.compile(r"完成|实际|目标|计划|预期|预计")
 
 
 def _roles(header: Sequence[str], report_year: int) -> dict[int, tuple[str, int]]:
@@ -130,11 +166,15 @@ def read_tables(
     report_year: int | None,
     section_at: Callable[[int], tuple[str, str]],
     line_at: Callable[[int], int],
-) -> list[Record]:
-    """The records of the tables of indicators in ``original`` (the text as read)."""
-    if report_year is None or (_CELL_SPACE not in original and "|" not in original):
-        return []
+) -> tuple[list[Record], list[tuple[int, int]]]:
+    """The records of the tables of indicators in ``original`` (the text as read), and
+    the spans of those tables' lines: they are read by their columns, never as sentences."""
+    if report_year is None or (
+        _CELL_SPACE not in original and "|" not in original and " " not in original
+    ):
+        return [], []
     out: list[Record] = []
+    spans: list[tuple[int, int]] = []
     for block in _rows(original):
         # The last of the first rows that names its columns: a merged top header
         # ("完成情况与预期目标") stands above the row that splits it.
@@ -144,13 +184,14 @@ def read_tables(
         header_at = named[-1]
         header = block[header_at].cells
         roles = _roles(header, report_year)
+        spans += [(row.start, row.end) for row in block]
         for row in block[header_at + 1 :]:
             if len(row.cells) != len(header):
                 continue  # a row whose columns cannot be told apart is not guessed at
             out += _row_records(
                 rs, original, row, roles, doc, region, report_year, section_at, line_at
             )
-    return out
+    return out, spans
 
 
 def _fixed(period: str, path: str) -> Callable[[int], tuple[str, str]]:

@@ -4,6 +4,7 @@ cell with its column's kind and year, its quote the row."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import docx
 
@@ -94,3 +95,46 @@ def test_tables_that_do_not_name_their_columns_give_nothing() -> None:
     assert _table_rows(_word([["指标", "甲", "乙"], ["地区生产总值增长（%）", "7.5", "6.5"]])) == []
     # A year that is neither the report's nor the one before.
     assert _table_rows(_word([["指标", "2013年完成"], ["地区生产总值增长（%）", "7.5"]])) == []
+
+
+def test_a_pdf_table_across_two_pages_reads_by_column(tmp_path: Path) -> None:
+    """A PDF's table rows (cells apart by spaces), cut by a page break with a running
+    header and page numbers on each page, and the column header repeated."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    from chaoyang_extract.formats.pdf import read_pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=16)
+
+    def furniture(canvas: object, doc: object) -> None:
+        canvas.setFont("STSong-Light", 9)  # type: ignore[attr-defined]
+        canvas.drawString(200, 810, "朝阳市人民政府工作报告")  # type: ignore[attr-defined]
+        canvas.drawString(290, 30, f"- {doc.page} -")  # type: ignore[attr-defined]
+
+    names = ["地区生产总值增长（%）", "固定资产投资增长（%）", "社会消费品零售总额增长（%）"]
+    rows = [["指标", "2016年完成", "2017年目标"]]
+    rows += [[names[i % 3], f"{i % 9 + 1}.5", f"{i % 7 + 2}左右"] for i in range(60)]
+    table = LongTable(rows, repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 11)]))
+    path = tmp_path / "t.pdf"
+    story = [Paragraph(OPENING.replace("\n", "<br/>"), style), Spacer(1, 420), table]
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        story, onFirstPage=furniture, onLaterPages=furniture
+    )
+    got = read_pdf(path.read_bytes(), "t.pdf")
+    assert "朝阳市人民政府工作报告" not in got.text  # the running header is gone
+    rows_read = _table_rows(got.text)
+    # Every data row gives its result and its target, on both pages (the same figures
+    # repeat, so a table gives each indicator's first row: dedupe keeps one a measure).
+    assert {(r[0], r[1], r[2]) for r in rows_read} == {
+        (ind, kind, year)
+        for ind in ("gdp", "fixed_asset_investment", "retail_sales")
+        for kind, year in (("result", 2016), ("target", 2017))
+    }
+    quotes = {r[6] for r in rows_read}
+    assert all(q in got.text for q in quotes)

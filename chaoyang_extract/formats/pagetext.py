@@ -136,6 +136,10 @@ def _body_width(pages: Sequence[Sequence[str]]) -> int:
     return widths[(3 * len(widths)) // 4] if widths else 0
 
 
+# A table row as a PDF's text layer gives it: a name, then figures apart by spaces.
+_TABLE_ROW = re.compile(r"\S*[\u4e00-\u9fff]\S*(?: +\S*\d\S*){2,}\s*$")
+
+
 def _continues(last: str, first: str, full: int) -> bool:
     """Whether the first line of a page goes on with the paragraph of the page before."""
     if not last.strip() or not first.strip():
@@ -144,6 +148,8 @@ def _continues(last: str, first: str, full: int) -> bool:
         return True  # no line starts with a comma: this one can only go on
     if _ends_sentence(last) or first.startswith(_INDENT) or _PARAGRAPH_START.match(first):
         return False
+    if _TABLE_ROW.match(last) and _TABLE_ROW.match(first):
+        return False  # two rows of a table cut by the page break, each a line of its own
     # A short line that ends no sentence is a heading or a paragraph's unpunctuated end.
     return _width(last) >= _FULL_SHARE * full
 
