@@ -12,6 +12,7 @@ as running text; its kind and year come from its column, and its quote is the ro
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -45,19 +46,52 @@ class _Row:
 def _rows(text: str) -> Iterator[list[_Row]]:
     """Blocks of consecutive table lines (at least two cells each)."""
     block: list[_Row] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
+    next_line = -1  # where the line after the block's last one starts
+    for start, end in _candidate_lines(text):
+        body = text[start:end]
         cells = _cells(body)
-        if cells is not None and len(cells) >= 2:
-            lead = len(body) - len(body.lstrip())
-            block.append(_Row(pos + lead, pos + len(body.rstrip()), cells))
-        elif block:
+        if cells is None or len(cells) < 2:
+            continue
+        if block and start != next_line:
             yield block
             block = []
-        pos += len(line)
+        lead = len(body) - len(body.lstrip())
+        block.append(_Row(start + lead, start + len(body.rstrip()), cells))
+        next_line = end + 1
     if block:
         yield block
+
+
+def _candidate_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line that holds a cell separator (a full-width space or a
+    space between two non-spaces, or a |): the only lines that may be a table's. One scan
+    for the separators, then their lines, each once."""
+    last = -1
+    for m in _SEPARATOR.finditer(text):
+        if m.start() < last:
+            continue
+        if m.group() != "|" and not _between_text(text, m.start()):
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.start())
+        end = len(text) if end < 0 else end
+        last = end
+        yield start, end
+
+
+# (The stdlib's re: a character class alone, which it scans for far faster than the
+# regex module scans for a pattern that starts with \S.)
+_SEPARATOR = re.compile("[\u3000 |]")
+
+
+def _between_text(text: str, at: int) -> bool:
+    """Whether the space at ``at`` stands between two non-spaces of its line."""
+    before = text[at - 1] if at else "\n"
+    j = at
+    while j < len(text) and text[j] in "\u3000 ":
+        j += 1
+    after = text[j] if j < len(text) else "\n"
+    return not before.isspace() and not after.isspace()
 
 
 def _cells(line: str) -> list[str] | None:
