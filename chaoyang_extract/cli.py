@@ -12,6 +12,7 @@ import click
 from . import __version__
 from .cli_common import err
 from .cli_extract import extract
+from .cli_review import review
 from .cli_rules import indicators, rules_group
 from .errors import CyxError
 
@@ -41,6 +42,7 @@ def main() -> None:
 main.add_command(extract)
 main.add_command(rules_group)
 main.add_command(indicators)
+main.add_command(review)
 
 
 def run() -> None:

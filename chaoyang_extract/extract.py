@@ -26,6 +26,8 @@ class DocResult:
     report_year: int | None
     region: str | None
     warnings: list[str] = field(default_factory=list)
+    # The parts found, as (heading path, period), in order: what the review page shows.
+    sections: tuple[tuple[str, str], ...] = ()
 
 
 def extract_document(
@@ -85,13 +87,19 @@ def extract_document(
     )
     if tabled:
         records = dedupe([*records, *tabled])
+    warnings += _left_out(rs, unplaced, text)
+    parts = tuple((sec.path, sec.period) for sec in structure.sections)
+    return DocResult(doc, records, structure.report_year, structure.region, warnings, parts)
+
+
+def _left_out(rs: RuleSet, unplaced: Sequence[Hit], text: str) -> list[str]:
     core = [h for h in unplaced if rs.indicators[h.indicator].core]
-    if core:
-        warnings.append(
-            f"{len(core)} figure(s) left out: nothing says whether they are results or "
-            f"targets (first: {text[core[0].start : core[0].end]!r})"
-        )
-    return DocResult(doc, records, structure.report_year, structure.region, warnings)
+    if not core:
+        return []
+    return [
+        f"{len(core)} figure(s) left out: nothing says whether they are results or "
+        f"targets (first: {text[core[0].start : core[0].end]!r})"
+    ]
 
 
 def extract_snippet(

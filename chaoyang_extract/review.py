@@ -1,0 +1,174 @@
+"""The review page: one report's text as cyx read it, with every record's quote marked,
+the records beside it, and the frame (report year, region, parts) that placed them.
+
+A page is one self-contained HTML file (inline CSS and JS, no network), so that a
+researcher can check every figure by eye and see at once what a rule read wrong.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from .extract import DocResult
+from .records import Record
+
+__all__ = ["index_page", "review_page"]
+
+_CSS = """
+body{font:15px/1.7 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;display:flex;height:100vh}
+#text{flex:3;overflow:auto;padding:1em 2em;white-space:pre-wrap;border-right:1px solid #ccc}
+#side{flex:2;overflow:auto;padding:1em;font-size:13px}
+mark{border-radius:3px;padding:0 1px;cursor:pointer}
+mark.result{background:#cfe3ff}mark.target{background:#ffe2b8}
+mark.result.target{background:linear-gradient(#cfe3ff,#ffe2b8)}
+mark.stretch{border-bottom:2px dashed #c60}mark.estimated{font-style:italic}
+mark.sel{outline:2px solid #d00}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:2px 4px}
+th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}tr.sel{background:#fee}
+#detail{white-space:pre-wrap;background:#f8f8f8;padding:.5em;min-height:3em}
+.warn{color:#a40}
+"""
+
+_JS = """
+const rows=[...document.querySelectorAll('#records tbody tr')];
+function pick(id){
+  document.querySelectorAll('.sel').forEach(e=>e.classList.remove('sel'));
+  const r=document.getElementById('r'+id); if(!r) return;
+  r.classList.add('sel'); r.scrollIntoView({block:'nearest'});
+  document.querySelectorAll('mark').forEach(m=>{
+    if(m.dataset.ids.split(' ').includes(String(id))) m.classList.add('sel');});
+  document.getElementById('detail').textContent=JSON.stringify(RECORDS[id],null,1);
+}
+document.querySelectorAll('mark').forEach(m=>m.addEventListener('click',()=>{
+  pick(Number(m.dataset.ids.split(' ')[0]));}));
+rows.forEach(r=>r.addEventListener('click',()=>{
+  const id=Number(r.id.slice(1)); pick(id);
+  const m=[...document.querySelectorAll('mark')].find(
+    m=>m.dataset.ids.split(' ').includes(String(id)));
+  if(m) m.scrollIntoView({block:'center'});}));
+function filt(){
+  const q=document.getElementById('q').value.trim(), k=document.getElementById('k').value;
+  rows.forEach(r=>{const ok=(!q||r.dataset.ind.includes(q))&&(!k||r.dataset.kind===k);
+    r.style.display=ok?'':'none';});
+}
+document.getElementById('q').addEventListener('input',filt);
+document.getElementById('k').addEventListener('change',filt);
+document.querySelectorAll('#records th').forEach((th,i)=>th.addEventListener('click',()=>{
+  const tb=document.querySelector('#records tbody');
+  const key=r=>r.children[i].textContent, num=r=>parseFloat(key(r));
+  const sorted=[...tb.children].sort((a,b)=>isNaN(num(a))||isNaN(num(b))?
+    key(a).localeCompare(key(b)):num(a)-num(b));
+  if(th.dataset.asc==='1'){sorted.reverse();th.dataset.asc='0';}else th.dataset.asc='1';
+  sorted.forEach(r=>tb.appendChild(r));}));
+"""
+
+_COLUMNS = ("indicator", "kind", "year", "measure", "value", "unit", "bound", "tier", "rule")
+
+
+def review_page(result: DocResult, text: str, source: str) -> str:
+    """The review page of one document: ``text`` is the text it was read as (the one
+    every record's start, end and quote refer to)."""
+    records = result.records
+    data = json.dumps([asdict(r) for r in records], ensure_ascii=False)
+    # "</" would end the script element; "<\\/" is the same string to JSON.
+    data = data.replace("</", "<\\/")
+    title = html.escape(f"{result.doc}: cyx review")
+    return "".join(
+        [
+            f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{title}</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f"<div id='text'>{_marked_text(text, records)}</div>",
+            "<div id='side'>",
+            _frame(result, source),
+            "<div id='detail'>点击标记或表格行查看记录 / click a mark or a row</div>",
+            _table(records),
+            "</div>",
+            f"<script>const RECORDS={data};{_JS}</script></body></html>",
+        ]
+    )
+
+
+def _marked_text(text: str, records: Sequence[Record]) -> str:
+    """The text, escaped, with each stretch that quotes records in one <mark> naming them
+    (quotes may overlap: a list's members share theirs)."""
+    cuts = {0, len(text)}
+    for r in records:
+        cuts.update((r.start, r.end))
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    out: list[str] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = html.escape(text[a:b])
+        ids = [i for i, r in enumerate(records) if r.start <= a and b <= r.end]
+        if not ids:
+            out.append(piece)
+            continue
+        kinds = {records[i].kind for i in ids}
+        classes = sorted(kinds)
+        if any(records[i].tier == "stretch" for i in ids):
+            classes.append("stretch")
+        if any(records[i].estimated for i in ids):
+            classes.append("estimated")
+        out.append(
+            f"<mark class='{' '.join(classes)}' data-ids='{' '.join(map(str, ids))}'>{piece}</mark>"
+        )
+    return "".join(out)
+
+
+def _frame(result: DocResult, source: str) -> str:
+    parts = "".join(
+        f"<li>{html.escape(path or '(no heading)')}: {html.escape(period)}</li>"
+        for path, period in result.sections
+    )
+    warnings = "".join(f"<li class='warn'>{html.escape(w)}</li>" for w in result.warnings)
+    return (
+        f"<h2>{html.escape(result.doc)}</h2><p>{html.escape(source)}</p>"
+        f"<p>report year: <b>{result.report_year or '?'}</b>, region: "
+        f"<b>{html.escape(result.region or '?')}</b>, rows: {len(result.records)}</p>"
+        f"<details><summary>parts ({len(result.sections)})</summary><ul>{parts}</ul></details>"
+        + (f"<ul>{warnings}</ul>" if warnings else "")
+    )
+
+
+def _table(records: Sequence[Record]) -> str:
+    head = "".join(f"<th>{c}</th>" for c in _COLUMNS)
+    body = "".join(
+        f"<tr id='r{i}' data-ind='{html.escape(r.indicator, quote=True)}' data-kind='{r.kind}'>"
+        + "".join(f"<td>{html.escape(_cell(getattr(r, c)))}</td>" for c in _COLUMNS)
+        + "</tr>"
+        for i, r in enumerate(records)
+    )
+    return (
+        "<p><input id='q' placeholder='indicator'> <select id='k'><option value=''>all</option>"
+        "<option>result</option><option>target</option></select></p>"
+        f"<table id='records'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def index_page(entries: Sequence[tuple[str, DocResult | None, str | None]]) -> str:
+    """A batch's index: (page file, result or None, error) a document."""
+    rows = []
+    for page, res, error in entries:
+        if res is None:
+            rows.append(
+                f"<tr><td>{html.escape(page)}</td><td colspan='4' class='warn'>{html.escape(error or '')}</td></tr>"
+            )
+            continue
+        kinds = [r.kind for r in res.records]
+        rows.append(
+            f"<tr><td><a href='{html.escape(page, quote=True)}'>{html.escape(res.doc)}</a></td>"
+            f"<td>{len(kinds)}</td><td>{kinds.count('result')}</td><td>{kinds.count('target')}</td>"
+            f"<td>{len(res.warnings)}</td></tr>"
+        )
+    return (
+        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>cyx review</title>"
+        f"<style>{_CSS}body{{display:block;padding:1em}}</style></head><body><h1>cyx review</h1>"
+        "<table><thead><tr><th>document</th><th>rows</th><th>results</th><th>targets</th>"
+        f"<th>warnings</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
+    )
