@@ -47,6 +47,7 @@ def review(
     except RuleError as e:
         err(str(e))
         sys.exit(EXIT_RULES)
+    core = [a for ind in rs.indicators.values() if ind.core for a in ind.aliases]
     sources, failures = collect(inputs, globs or REPORT_GLOBS)
     folder = Path(out_dir)
     entries: list[tuple[str, DocResult | None, str | None]] = []
@@ -66,7 +67,7 @@ def review(
             entries.append((page, None, e.message))
             code = EXIT_INPUT
             continue
-        _write(folder / page, review_page(res, got.text, src.label))
+        _write(folder / page, review_page(res, got.text, src.label, core))
         entries.append((page, res, None))
     if len(sources) > 1:
         _write(folder / "index.html", index_page(entries))

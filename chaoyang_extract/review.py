@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -25,7 +26,7 @@ mark{border-radius:3px;padding:0 1px;cursor:pointer}
 mark.result{background:#cfe3ff}mark.target{background:#ffe2b8}
 mark.result.target{background:linear-gradient(#cfe3ff,#ffe2b8)}
 mark.stretch{border-bottom:2px dashed #c60}mark.estimated{font-style:italic}
-mark.sel{outline:2px solid #d00}
+mark.sel{outline:2px solid #d00}mark.unread{background:none;border-bottom:2px dotted #999}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:2px 4px}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}tr.sel{background:#fee}
 #detail{white-space:pre-wrap;background:#f8f8f8;padding:.5em;min-height:3em}
@@ -43,7 +44,7 @@ function pick(id){
   document.getElementById('detail').textContent=JSON.stringify(RECORDS[id],null,1);
 }
 document.querySelectorAll('mark').forEach(m=>m.addEventListener('click',()=>{
-  pick(Number(m.dataset.ids.split(' ')[0]));}));
+  if(m.dataset.ids) pick(Number(m.dataset.ids.split(' ')[0]));}));
 rows.forEach(r=>r.addEventListener('click',()=>{
   const id=Number(r.id.slice(1)); pick(id);
   const m=[...document.querySelectorAll('mark')].find(
@@ -68,10 +69,12 @@ document.querySelectorAll('#records th').forEach((th,i)=>th.addEventListener('cl
 _COLUMNS = ("indicator", "kind", "year", "measure", "value", "unit", "bound", "tier", "rule")
 
 
-def review_page(result: DocResult, text: str, source: str) -> str:
+def review_page(result: DocResult, text: str, source: str, core_names: Sequence[str] = ()) -> str:
     """The review page of one document: ``text`` is the text it was read as (the one
-    every record's start, end and quote refer to)."""
+    every record's start, end and quote refer to). ``core_names``: the core indicators'
+    names; a figure in a sentence that names one but gave no record is marked unread."""
     records = result.records
+    unread = unread_figures(text, records, core_names)
     data = json.dumps([asdict(r) for r in records], ensure_ascii=False)
     # "</" would end the script element; "<\\/" is the same string to JSON.
     data = data.replace("</", "<\\/")
@@ -80,9 +83,10 @@ def review_page(result: DocResult, text: str, source: str) -> str:
         [
             f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{title}</title>",
             f"<style>{_CSS}</style></head><body>",
-            f"<div id='text'>{_marked_text(text, records)}</div>",
+            f"<div id='text'>{_marked_text(text, records, unread)}</div>",
             "<div id='side'>",
             _frame(result, source),
+            _unread_list(text, unread),
             "<div id='detail'>点击标记或表格行查看记录 / click a mark or a row</div>",
             _table(records),
             "</div>",
@@ -91,19 +95,25 @@ def review_page(result: DocResult, text: str, source: str) -> str:
     )
 
 
-def _marked_text(text: str, records: Sequence[Record]) -> str:
+def _marked_text(
+    text: str, records: Sequence[Record], unread: Sequence[tuple[int, int]] = ()
+) -> str:
     """The text, escaped, with each stretch that quotes records in one <mark> naming them
-    (quotes may overlap: a list's members share theirs)."""
+    (quotes may overlap: a list's members share theirs), and unread figures in a quieter
+    <mark class='unread'>."""
     cuts = {0, len(text)}
     for r in records:
         cuts.update((r.start, r.end))
+    for a, b in unread:
+        cuts.update((a, b))
     bounds = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[str] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         piece = html.escape(text[a:b])
         ids = [i for i, r in enumerate(records) if r.start <= a and b <= r.end]
         if not ids:
-            out.append(piece)
+            missed = any(u <= a and b <= v for u, v in unread)
+            out.append(f"<mark class='unread' data-ids=''>{piece}</mark>" if missed else piece)
             continue
         kinds = {records[i].kind for i in ids}
         classes = sorted(kinds)
@@ -115,6 +125,55 @@ def _marked_text(text: str, records: Sequence[Record]) -> str:
             f"<mark class='{' '.join(classes)}' data-ids='{' '.join(map(str, ids))}'>{piece}</mark>"
         )
     return "".join(out)
+
+
+# A figure as reports write one: a number with a unit (or 个百分点).
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰|个百分点|[万亿千]?(?:元|美元|人|吨|户|个|亩|公顷))")
+_SENTENCE_END = re.compile(r"[。！？；\n]")
+
+
+def unread_figures(
+    text: str, records: Sequence[Record], core_names: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(start, end) of each figure that stands in a sentence naming a core indicator but
+    lies in no record's quote: the likely misses a rule could be written for.
+
+    >>> unread_figures("生产总值增长7%，达到100亿元。", [], ["生产总值"])
+    [(6, 8), (11, 16)]
+    >>> unread_figures("植树100万株。", [], ["生产总值"])
+    []
+    """
+    if not core_names:
+        return []
+    spans = sorted((r.start, r.end) for r in records)
+    out: list[tuple[int, int]] = []
+    for m in _FIGURE.finditer(text):
+        a, b = m.span()
+        if any(s <= a and b <= e for s, e in spans):
+            continue
+        start = max((x.end() for x in _SENTENCE_END.finditer(text, 0, a)), default=0)
+        stop = _SENTENCE_END.search(text, b)
+        sentence = text[start : stop.start() if stop else len(text)]
+        if any(name in sentence for name in core_names):
+            out.append((a, b))
+    return out
+
+
+def _unread_list(text: str, unread: Sequence[tuple[int, int]]) -> str:
+    if not unread:
+        return "<p>unread figures: 0</p>"
+    items = "".join(
+        f"<li>{html.escape(text[max(0, a - 30) : b + 10])}</li>" for a, b in unread[:200]
+    )
+    snippet = html.escape(
+        "rules:\n  - id: my-rule\n    pattern: '{SEP}{FILL}(?P<dir>{DIR}){FILL}{AMOUNT}'\n"
+        "    examples:\n      - text: <the sentence>\n        expect: [{indicator: ..., value: ...}]"
+    )
+    return (
+        f"<details><summary>unread figures ({len(unread)}): in a sentence that names a core "
+        f"indicator, but in no record</summary><ul>{items}</ul>"
+        f"<p>a rule to start from (docs/RULES.md):</p><pre>{snippet}</pre></details>"
+    )
 
 
 def _frame(result: DocResult, source: str) -> str:

@@ -98,3 +98,16 @@ def test_review_command_writes_pages_and_an_index(tmp_path: Path) -> None:
     assert (out / "chaoyang_2017.html").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "href='chaoyang_2017.html'" in index and "empty PDF file" in index
+
+
+def test_figures_no_record_reads_are_marked_unread() -> None:
+    # 城镇化率 is no indicator: its figure, in a sentence naming 地区生产总值, is a likely miss.
+    text = "2017年全市地区生产总值增长7%，城镇化率达到55.2%。今年植树100万株。"
+    res = extract_document(RULES, text, "x", year=2018)
+    core = [a for ind in RULES.indicators.values() if ind.core for a in ind.aliases]
+    page = review_page(res, text, "x.txt", core)
+    assert "<mark class='unread' data-ids=''>55.2%</mark>" in page
+    assert "unread figures (1)" in page
+    assert "100万" not in [m for m in re.findall(r"<mark class='unread'[^>]*>([^<]*)", page)]
+    parsed = _parse(page)
+    assert "".join(parsed.text) == text
