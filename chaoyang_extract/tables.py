@@ -134,7 +134,7 @@ def _spaced_cells(s: str) -> list[str] | None:
     True
     """
     cells = s.split()
-    if len(cells) < 3 or not _HAN.search(cells[0]) or _HAN_DIGIT.match(cells[0]):
+    if len(cells) < 3 or not _HAN.search(cells[0]) or _FIGURE.match(cells[0]):
         return None
     rest = cells[1:]
     if all(_FIGURE.search(c) for c in rest) or all(_COLUMN_NAME.search(c) for c in rest):
@@ -143,7 +143,6 @@ def _spaced_cells(s: str) -> list[str] | None:
 
 
 _HAN = regex.compile(r"\p{Han}")
-_HAN_DIGIT = regex.compile(r"\d")
 _FIGURE = regex.compile(r"\d")
 _COLUMN_NAME = regex.compile(r"完成|实际|目标|计划|预期|预计")
 

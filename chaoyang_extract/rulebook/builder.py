@@ -20,17 +20,23 @@ __all__ = ["Builder"]
 class Builder(ItemReader):
     """Reads rule files in load order and finishes them into a RuleSet."""
 
-    def add_file(self, path: Path, builtin: bool) -> None:
-        source = str(path)
+    def _read(self, path: Path, hashed_as: str) -> tuple[bool, Any]:
+        """(read, data) of a file, its problem recorded when it cannot be read; a file
+        read counts among the sources and in the rules' version."""
         try:
             data_bytes, text = read_rule_file(path)
-            data = parse_yaml(text, source)
+            data = parse_yaml(text, str(path))
         except RuleError as err:
             self.problems.append(err)
-            return
-        self.sources.append(source)
-        self.hashed.append((path.name, data_bytes))
-        if data is None:
+            return False, None
+        self.sources.append(str(path))
+        self.hashed.append((hashed_as, data_bytes))
+        return True, data
+
+    def add_file(self, path: Path, builtin: bool) -> None:
+        source = str(path)
+        read, data = self._read(path, path.name)
+        if not read or data is None:
             return
         if not isinstance(data, dict):
             self.problem(
@@ -59,14 +65,9 @@ class Builder(ItemReader):
     def add_corpus(self, path: Path) -> None:
         """A corpus file: ``examples`` (and a ``note``), each checked as a rule's are."""
         source = str(path)
-        try:
-            data_bytes, text = read_rule_file(path)
-            data = parse_yaml(text, source)
-        except RuleError as err:
-            self.problems.append(err)
+        read, data = self._read(path, f"{CORPUS_FOLDER}/{path.name}")
+        if not read:
             return
-        self.sources.append(source)
-        self.hashed.append((f"{CORPUS_FOLDER}/{path.name}", data_bytes))
         if not isinstance(data, dict):
             self.problem(source, "a corpus file is a mapping with 'examples'", 1)
             return
