@@ -36,9 +36,9 @@ def review(
     colours, stretch targets and estimates marked), a table of the records (click a row to
     find its quote, a mark to see its record), and the report year, region and parts found.
     A batch also gets OUT/index.html. Each page opens from the file, without a network."""
-    from .extract import DocResult, document_metadata, extract_document
+    from .extract import document_metadata, extract_document
     from .formats.read import read_file
-    from .review import index_page, review_page
+    from .review import IndexEntry, index_page, review_page, unread_figures
     from .rulebook import load_rules
     from .sources import REPORT_GLOBS, collect
 
@@ -50,7 +50,7 @@ def review(
     core = [a for ind in rs.indicators.values() if ind.core for a in ind.aliases]
     sources, failures = collect(inputs, globs or REPORT_GLOBS)
     folder = Path(out_dir)
-    entries: list[tuple[str, DocResult | None, str | None]] = []
+    entries: list[IndexEntry] = []
     code = EXIT_INPUT if failures else 0
     for f in failures:
         err(f"{f.path}: {f.reason}")
@@ -64,15 +64,16 @@ def review(
             )  # fmt: skip
         except InputError as e:
             err(f"{src.label}: {e.message}")
-            entries.append((page, None, e.message))
+            entries.append(IndexEntry(page, None, e.message))
             code = EXIT_INPUT
             continue
-        _write(folder / page, review_page(res, got.text, src.label, core))
-        entries.append((page, res, None))
+        unread = unread_figures(got.text, res.records, core)
+        _write(folder / page, review_page(res, got.text, src.label, unread))
+        entries.append(IndexEntry(page, res, unread=len(unread)))
     if len(sources) > 1:
         _write(folder / "index.html", index_page(entries))
     if not quiet:
-        done = sum(1 for _, res, _ in entries if res is not None)
+        done = sum(1 for e in entries if e.result is not None)
         click.echo(f"{done} review page(s) in {folder}", err=True)
     if code:
         sys.exit(code)

@@ -11,22 +11,24 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from .extract import DocResult
 from .records import Record
 
-__all__ = ["index_page", "review_page"]
+__all__ = ["IndexEntry", "index_page", "review_page", "unread_figures"]
 
 _CSS = """
 body{font:15px/1.7 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;display:flex;height:100vh}
 #text{flex:3;overflow:auto;padding:1em 2em;white-space:pre-wrap;border-right:1px solid #ccc}
-#side{flex:2;overflow:auto;padding:1em;font-size:13px}
+#side{flex:2;display:flex;flex-direction:column;padding:0 1em;font-size:13px;min-width:0}
+#top{max-height:45%;overflow:auto;flex:none}#rows{flex:1;overflow:auto}
+td{white-space:nowrap}h2{margin:.4em 0}
 mark{border-radius:3px;padding:0 1px;cursor:pointer}
 mark.result{background:#cfe3ff}mark.target{background:#ffe2b8}
 mark.result.target{background:linear-gradient(#cfe3ff,#ffe2b8)}
 mark.stretch{border-bottom:2px dashed #c60}mark.estimated{font-style:italic}
-mark.sel{outline:2px solid #d00}mark.unread{background:none;border-bottom:2px dotted #999}
+mark.sel{outline:2px solid #d00}mark b{font-weight:700;color:#003}mark.unread{background:none;border-bottom:2px dotted #999}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:2px 4px}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}tr.sel{background:#fee}
 #detail{white-space:pre-wrap;background:#f8f8f8;padding:.5em;min-height:3em}
@@ -38,7 +40,7 @@ const rows=[...document.querySelectorAll('#records tbody tr')];
 function pick(id){
   document.querySelectorAll('.sel').forEach(e=>e.classList.remove('sel'));
   const r=document.getElementById('r'+id); if(!r) return;
-  r.classList.add('sel'); r.scrollIntoView({block:'nearest'});
+  r.classList.add('sel'); r.scrollIntoView({block:'center'});
   document.querySelectorAll('mark').forEach(m=>{
     if(m.dataset.ids.split(' ').includes(String(id))) m.classList.add('sel');});
   document.getElementById('detail').textContent=JSON.stringify(RECORDS[id],null,1);
@@ -69,12 +71,13 @@ document.querySelectorAll('#records th').forEach((th,i)=>th.addEventListener('cl
 _COLUMNS = ("indicator", "kind", "year", "measure", "value", "unit", "bound", "tier", "rule")
 
 
-def review_page(result: DocResult, text: str, source: str, core_names: Sequence[str] = ()) -> str:
+def review_page(
+    result: DocResult, text: str, source: str, unread: Sequence[tuple[int, int]] = ()
+) -> str:
     """The review page of one document: ``text`` is the text it was read as (the one
-    every record's start, end and quote refer to). ``core_names``: the core indicators'
-    names; a figure in a sentence that names one but gave no record is marked unread."""
+    every record's start, end and quote refer to); ``unread``: the spans of figures no
+    record read (``unread_figures``), marked apart."""
     records = result.records
-    unread = unread_figures(text, records, core_names)
     data = json.dumps([asdict(r) for r in records], ensure_ascii=False)
     # "</" would end the script element; "<\\/" is the same string to JSON.
     data = data.replace("</", "<\\/")
@@ -84,10 +87,10 @@ def review_page(result: DocResult, text: str, source: str, core_names: Sequence[
             f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{title}</title>",
             f"<style>{_CSS}</style></head><body>",
             f"<div id='text'>{_marked_text(text, records, unread)}</div>",
-            "<div id='side'>",
+            "<div id='side'><div id='top'>",
             _frame(result, source),
             _unread_list(text, unread),
-            "<div id='detail'>点击标记或表格行查看记录 / click a mark or a row</div>",
+            "<div id='detail'>点击标记或表格行查看记录 / click a mark or a row</div></div>",
             _table(records),
             "</div>",
             f"<script>const RECORDS={data};{_JS}</script></body></html>",
@@ -99,12 +102,13 @@ def _marked_text(
     text: str, records: Sequence[Record], unread: Sequence[tuple[int, int]] = ()
 ) -> str:
     """The text, escaped, with each stretch that quotes records in one <mark> naming them
-    (quotes may overlap: a list's members share theirs), and unread figures in a quieter
-    <mark class='unread'>."""
+    (quotes may overlap: a list's members share theirs), the figure itself in <b>, and
+    unread figures in a quieter <mark class='unread'>."""
+    figures = [f for f in (_figure_span(r) for r in records) if f is not None]
     cuts = {0, len(text)}
     for r in records:
         cuts.update((r.start, r.end))
-    for a, b in unread:
+    for a, b in [*unread, *figures]:
         cuts.update((a, b))
     bounds = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[str] = []
@@ -115,16 +119,57 @@ def _marked_text(
             missed = any(u <= a and b <= v for u, v in unread)
             out.append(f"<mark class='unread' data-ids=''>{piece}</mark>" if missed else piece)
             continue
+        if any(u <= a and b <= v for u, v in figures):
+            piece = f"<b>{piece}</b>"
         kinds = {records[i].kind for i in ids}
         classes = sorted(kinds)
         if any(records[i].tier == "stretch" for i in ids):
             classes.append("stretch")
         if any(records[i].estimated for i in ids):
             classes.append("estimated")
+        hover = html.escape("\n".join(_summary(records[i]) for i in ids), quote=True)
         out.append(
-            f"<mark class='{' '.join(classes)}' data-ids='{' '.join(map(str, ids))}'>{piece}</mark>"
+            f"<mark class='{' '.join(classes)}' data-ids='{' '.join(map(str, ids))}'"
+            f" title='{hover}'>{piece}</mark>"
         )
     return "".join(out)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _figure_span(r: Record) -> tuple[int, int] | None:
+    values = (r.value,) if r.value_max is None else (r.value, r.value_max)
+    span = figure_in_quote(r.quote, values, r.unit)
+    return None if span is None else (r.start + span[0], r.start + span[1])
+
+
+def figure_in_quote(quote: str, values: Sequence[float], unit: str) -> tuple[int, int] | None:
+    """Where a figure is written in its quote: the last number equal to one of ``values``
+    (a list names several; a sign is written as 下降), with ``unit`` if it follows. None when
+    digits do not say it (三成, 翻一番).
+
+    >>> figure_in_quote("增长7%，力争8%", [8.0], "%")
+    (7, 9)
+    >>> figure_in_quote("下降9%", [-9.0], "%")
+    (2, 4)
+    >>> figure_in_quote("翻一番", [100.0], "%") is None
+    True
+    """
+    wanted = {abs(v) for v in values}
+    hits = [m for m in _NUMBER.finditer(quote) if float(m.group()) in wanted]
+    if not hits:
+        return None
+    m = hits[-1]
+    end = m.end() + len(unit) if unit and quote.startswith(unit, m.end()) else m.end()
+    return m.start(), end
+
+
+def _summary(r: Record) -> str:
+    """One line a mark's hover shows: what the record says."""
+    value = f"{r.value:g}" + (f"-{r.value_max:g}" if r.value_max is not None else "")
+    extra = " ".join(x for x in (r.tier, r.scope, "预计" if r.estimated else None) if x)
+    return f"{r.indicator} {r.kind} {r.year} {r.measure} {r.bound} {value}{r.unit} {extra}".strip()
 
 
 # A figure as reports write one: a number with a unit (or 个百分点).
@@ -202,7 +247,8 @@ def _table(records: Sequence[Record]) -> str:
     return (
         "<p><input id='q' placeholder='indicator'> <select id='k'><option value=''>all</option>"
         "<option>result</option><option>target</option></select></p>"
-        f"<table id='records'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<div id='rows'><table id='records'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
     )
 
 
@@ -210,24 +256,36 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def index_page(entries: Sequence[tuple[str, DocResult | None, str | None]]) -> str:
-    """A batch's index: (page file, result or None, error) a document."""
+@dataclass(frozen=True)
+class IndexEntry:
+    """One document's line in a batch's index: its page, and what it gave or why not."""
+
+    page: str
+    result: DocResult | None
+    error: str | None = None
+    unread: int = 0
+
+
+def index_page(entries: Sequence[IndexEntry]) -> str:
+    """A batch's index: one row a document, linking to its page."""
     rows = []
-    for page, res, error in entries:
+    for e in entries:
+        page, res = e.page, e.result
         if res is None:
             rows.append(
-                f"<tr><td>{html.escape(page)}</td><td colspan='4' class='warn'>{html.escape(error or '')}</td></tr>"
+                f"<tr><td>{html.escape(page)}</td>"
+                f"<td colspan='5' class='warn'>{html.escape(e.error or '')}</td></tr>"
             )
             continue
         kinds = [r.kind for r in res.records]
         rows.append(
             f"<tr><td><a href='{html.escape(page, quote=True)}'>{html.escape(res.doc)}</a></td>"
             f"<td>{len(kinds)}</td><td>{kinds.count('result')}</td><td>{kinds.count('target')}</td>"
-            f"<td>{len(res.warnings)}</td></tr>"
+            f"<td>{e.unread}</td><td>{len(res.warnings)}</td></tr>"
         )
     return (
         "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>cyx review</title>"
         f"<style>{_CSS}body{{display:block;padding:1em}}</style></head><body><h1>cyx review</h1>"
         "<table><thead><tr><th>document</th><th>rows</th><th>results</th><th>targets</th>"
-        f"<th>warnings</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
+        f"<th>unread figures</th><th>warnings</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
     )

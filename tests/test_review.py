@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from chaoyang_extract.cli import main
 from chaoyang_extract.extract import extract_document
-from chaoyang_extract.review import review_page
+from chaoyang_extract.review import review_page, unread_figures
 from chaoyang_extract.rulebook import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,7 @@ def test_review_command_writes_pages_and_an_index(tmp_path: Path) -> None:
     assert (out / "chaoyang_2017.html").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "href='chaoyang_2017.html'" in index and "empty PDF file" in index
+    assert "<th>unread figures</th>" in index
 
 
 def test_figures_no_record_reads_are_marked_unread() -> None:
@@ -105,9 +106,35 @@ def test_figures_no_record_reads_are_marked_unread() -> None:
     text = "2017年全市地区生产总值增长7%，城镇化率达到55.2%。今年植树100万株。"
     res = extract_document(RULES, text, "x", year=2018)
     core = [a for ind in RULES.indicators.values() if ind.core for a in ind.aliases]
-    page = review_page(res, text, "x.txt", core)
+    page = review_page(res, text, "x.txt", unread_figures(text, res.records, core))
     assert "<mark class='unread' data-ids=''>55.2%</mark>" in page
     assert "unread figures (1)" in page
     assert "100万" not in [m for m in re.findall(r"<mark class='unread'[^>]*>([^<]*)", page)]
     parsed = _parse(page)
     assert "".join(parsed.text) == text
+
+
+def test_the_figure_is_bold_inside_its_mark() -> None:
+    text = "今年全市地区生产总值增长6.5%，力争7%。"
+    res = extract_document(RULES, text, "x", year=2017)
+    assert [r.value for r in res.records] == [6.5, 7.0]
+    page = review_page(res, text, "x.txt")
+    bold = re.findall(
+        r"<mark class='target[^']*' data-ids='[^']*' title='[^']*'><b>([^<]*)</b>", page
+    )
+    assert bold == ["6.5%", "7%"]
+    assert "title='gdp target 2017 growth eq 6.5%" in page
+
+
+def test_index_counts_each_documents_unread_figures(tmp_path: Path) -> None:
+    a = tmp_path / "a_2018.txt"
+    a.write_text("2017年全市地区生产总值增长7%，城镇化率达到55.2%。", encoding="utf-8")
+    b = tmp_path / "b_2018.txt"
+    b.write_text("2017年全市地区生产总值增长7%。", encoding="utf-8")
+    out = tmp_path / "rv"
+    assert CliRunner().invoke(main, ["review", str(a), str(b), "-o", str(out), "-q"]).exit_code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(r">(a_2018|b_2018)</a></td>((?:<td>[^<]*</td>)+)", index)
+    counts = {doc: re.findall(r"<td>([^<]*)</td>", tds)[:4] for doc, tds in cells}
+    # rows, results, targets, unread figures (warnings follow)
+    assert counts == {"a_2018": ["1", "1", "0", "1"], "b_2018": ["1", "1", "0", "0"]}
