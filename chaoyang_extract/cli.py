@@ -1,4 +1,5 @@
-"""The command line: ``cyx extract``, ``cyx rules``, ``cyx indicators``.
+"""The command line: ``cyx extract``, ``cyx review``, ``cyx scorecard``, ``cyx rules``,
+``cyx indicators``.
 
 pandas and pyarrow are imported only when a table is written, so ``cyx --help`` is quick.
 """
@@ -14,6 +15,7 @@ from .cli_common import err
 from .cli_extract import extract
 from .cli_review import review
 from .cli_rules import indicators, rules_group
+from .cli_scorecard import scorecard_cmd
 from .errors import CyxError
 
 
@@ -43,6 +45,7 @@ main.add_command(extract)
 main.add_command(rules_group)
 main.add_command(indicators)
 main.add_command(review)
+main.add_command(scorecard_cmd)
 
 
 def run() -> None:

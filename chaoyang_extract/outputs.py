@@ -351,7 +351,14 @@ def _is_legacy_part(folder: Path, rel: str) -> bool:
 # --------------------------------------------------------------------------- XLSX
 
 
-def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo, *, label: Path | None = None) -> None:
+def write_xlsx(
+    df: pd.DataFrame,
+    path: Path,
+    info: RunInfo,
+    *,
+    label: Path | None = None,
+    sheet: str = "records",
+) -> None:
     """A workbook with the table (frozen bold header, fitted widths) and a metadata sheet,
     byte-identical for identical input (the run's date is in --summary-json instead).
     ``label`` names the file in errors when ``path`` is a temporary."""
@@ -367,7 +374,7 @@ def write_xlsx(df: pd.DataFrame, path: Path, info: RunInfo, *, label: Path | Non
         )
     wb = Workbook(write_only=True)
     wb.properties.created = _FIXED_TIME
-    ws = wb.create_sheet("records")
+    ws = wb.create_sheet(sheet)
     ws.freeze_panes = "A2"
     rows = [[_cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
     for j, col in enumerate(df.columns, start=1):

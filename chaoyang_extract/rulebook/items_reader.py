@@ -54,6 +54,10 @@ class ItemReader(ExampleReader):
         scopes = self._text_list(raw, "scopes", source, what)
         if "core" in raw and not isinstance(raw["core"], bool):
             self.problem(source, f"{what}: 'core' must be true or false", line_of(raw, "core"))
+        if raw.get("better", "higher") not in ("higher", "lower"):
+            self.problem(
+                source, f"{what}: 'better' must be higher or lower", line_of(raw, "better")
+            )
         before_examples = len(self.problems)
         examples = self._examples(raw.get("examples"), source, what, line_of(raw, "examples"))
         if not builtin and not examples and len(self.problems) == before_examples:
@@ -74,6 +78,7 @@ class ItemReader(ExampleReader):
             units=frozenset(units),
             scopes=scopes,
             core=bool(raw.get("core", False)),
+            better=str(raw.get("better", "higher")),
             source=source,
             line=line,
             examples=examples,

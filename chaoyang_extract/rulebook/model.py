@@ -37,6 +37,8 @@ class Indicator:
     core: bool
     source: str
     line: int = 0
+    # Which way a result beats a target: "lower" for unemployment, prices, energy use.
+    better: str = "higher"
     # Sentences that name the indicator and the records they give; required of an
     # indicator a user adds, so that it arrives with its own proof.
     examples: tuple[Example, ...] = ()

@@ -99,7 +99,7 @@ YEARS = range(1949, 2101)
 # Keys a rule file may use; anything else is a typo the checker reports.
 TOP_KEYS = ("indicators", "groups", "rules")
 INDICATOR_KEYS = frozenset(
-    {"id", "zh", "aliases", "measures", "amount", "percent", "units", "scopes", "core"}
+    {"id", "zh", "aliases", "measures", "amount", "percent", "units", "scopes", "core", "better"}
     | {"note", "examples"}
 )
 GROUP_KEYS = frozenset({"aliases", "members", "combined", "note"})
