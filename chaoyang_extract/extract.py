@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .divisions import Resolution, resolve
 from .matching import Hit, match_text
 from .normalize import normalize
 from .records import Record, build_records, dedupe
@@ -28,6 +29,8 @@ class DocResult:
     warnings: list[str] = field(default_factory=list)
     # The parts found, as (heading path, period), in order: what the review page shows.
     sections: tuple[tuple[str, str], ...] = ()
+    # The region's division code, province and prefecture, when it resolves to one.
+    place: Resolution = field(default_factory=Resolution)
 
 
 def extract_document(
@@ -87,9 +90,17 @@ def extract_document(
     )
     if tabled:
         records = dedupe([*records, *tabled])
+    place = resolve(structure.region, structure.report_year, text)
+    if place.warning:
+        warnings.append(place.warning)
+    if place.code:
+        records = [
+            replace(r, region_code=place.code, province=place.province, prefecture=place.prefecture)
+            for r in records
+        ]
     warnings += _left_out(rs, unplaced, text)
     parts = tuple((sec.path, sec.period) for sec in structure.sections)
-    return DocResult(doc, records, structure.report_year, structure.region, warnings, parts)
+    return DocResult(doc, records, structure.report_year, structure.region, warnings, parts, place)
 
 
 def _left_out(rs: RuleSet, unplaced: Sequence[Hit], text: str) -> list[str]:

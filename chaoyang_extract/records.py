@@ -20,6 +20,7 @@ COLUMNS = (
     "doc", "region", "report_year", "indicator", "indicator_zh", "kind", "year", "horizon",
     "measure", "value", "value_max", "unit", "value_std", "unit_std", "bound", "tier",
     "estimated", "scope", "quote", "start", "end", "line", "section", "rule",
+    "region_code", "province", "prefecture",
 )  # fmt: skip
 
 
@@ -49,6 +50,12 @@ class Record:
     line: int
     section: str
     rule: str
+    # The region's administrative division (divisions.py), the same for a document's rows.
+    # The code is a number (GB/T 2260 codes have no leading zero) so that CSV, JSON lines
+    # and Parquet all load it with one type.
+    region_code: int | None = None
+    province: str | None = None
+    prefecture: str | None = None
 
 
 assert tuple(f.name for f in fields(Record)) == COLUMNS

@@ -147,7 +147,10 @@ def _annual(df: pd.DataFrame) -> pd.DataFrame:
     code = (
         rows["region_code"] if "region_code" in rows.columns else pd.Series(None, index=rows.index)
     )
-    rows["_place"] = code.where(code.notna() & (code.astype("string") != ""), rows["region"])
+    # A place is "code:211300" where the region resolved, else "name:朝阳市".
+    by_code = "code:" + code.astype("string")
+    by_name = "name:" + rows["region"].astype("string")
+    rows["_place"] = by_code.where(code.notna(), by_name).astype("object")
     rows["_tier"] = rows["tier"].fillna("baseline") if "tier" in rows.columns else "baseline"
     rows["_scope"] = rows["scope"].fillna("") if "scope" in rows.columns else ""
     return rows
@@ -247,7 +250,7 @@ def _present(v: Any) -> bool:
 
 
 _TYPES: dict[str, Any] = {
-    "region_code": "string",
+    "region_code": "Int32",
     "region": "string",
     "year": "Int16",
     "indicator": "string",
@@ -277,7 +280,7 @@ def _frame(rows: list[dict[str, Any]], indicator_order: tuple[str, ...]) -> pd.D
         card[col] = card[col].astype("object").where(card[col].notna(), None).astype(dtype)
     rank = {ind: i for i, ind in enumerate(indicator_order)}
     order = card.assign(
-        _place=card["region_code"].fillna(card["region"]).fillna(""),
+        _place=card["region_code"].astype("string").fillna(card["region"]).fillna(""),
         _ind=card["indicator"].map(lambda i: rank.get(i, len(rank))),
         _tier=(card["tier"] == "stretch").astype(int),
     ).sort_values(

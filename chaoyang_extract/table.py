@@ -48,6 +48,9 @@ SCHEMA = pa.schema(
         # Null outside any section: CSV cannot tell '' from null, so no format holds ''.
         pa.field("section", pa.string()),
         pa.field("rule", pa.string(), nullable=False),
+        pa.field("region_code", pa.int32()),
+        pa.field("province", pa.string()),
+        pa.field("prefecture", pa.string()),
     ]
 )
 assert tuple(SCHEMA.names) == COLUMNS

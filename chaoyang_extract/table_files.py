@@ -87,7 +87,7 @@ def _types(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.to_numeric(out[col], errors="raise").astype("Int16")
         elif dtype == "boolean":
             out[col] = out[col].astype("boolean")
-        elif col in ("start", "end", "line"):
+        elif col in ("start", "end", "line", "region_code"):
             out[col] = pd.to_numeric(out[col], errors="raise").astype("Int32")
         else:
             out[col] = out[col].astype("object").where(out[col].notna(), None).astype("string")

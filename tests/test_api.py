@@ -22,6 +22,7 @@ SPEC_DTYPES = {
     "value_std": "float64", "unit_std": "string", "bound": "string", "tier": "string",
     "estimated": "boolean", "scope": "string", "quote": "string", "start": "Int32",
     "end": "Int32", "line": "Int32", "section": "string", "rule": "string",
+    "region_code": "Int32", "province": "string", "prefecture": "string",
 }  # fmt: skip
 
 
@@ -31,6 +32,9 @@ def test_extract_text_gives_the_spec_frame(sample_text: str) -> None:
     assert {c: str(t) for c, t in df.dtypes.items()} == SPEC_DTYPES
     gdp = df[(df.indicator == "gdp") & (df.kind == "result") & (df.measure == "level")]
     assert gdp["value"].tolist() == [780.0] and gdp["region"].tolist() == ["朝阳市"]
+    assert gdp[["region_code", "province", "prefecture"]].values.tolist() == [
+        [211300, "辽宁省", "朝阳市"]
+    ]
     assert set(df["doc"]) == {"chaoyang_2017"}
     # Offsets point into the text given.
     row = df.iloc[0]

@@ -203,7 +203,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised() -> None:
     assert lines[1].startswith("'=2*3,'@SUM(A1),2017,")
     assert ",-9.0,," in lines[1]  # numbers stay numbers
     assert "'-3.6万贫困人口" in lines[1] and ",'+cmd|' /C calc'!A0," in lines[1]
-    assert ",'\t=1+1," in text and ",'\r=1\n" in text
+    assert ",'\t=1+1," in text and ",'\r=1,,,\n" in text
     assert lines[-1].startswith("-,")  # stdin's doc: a lone sign is no formula
     # JSON lines keep the exact text.
     obj = json.loads(jsonl_text([risky]))

@@ -87,6 +87,12 @@ def test_units_problems_name_their_line(rules_copy: Path, old: str, new: str, sa
 def test_every_special_file_has_a_shape_and_the_builtin_ones_fit() -> None:
     from chaoyang_extract.rulebook import read_special
 
-    assert set(SPECIAL_FILES) == {"lexicon.yaml", "units.yaml", "normalize.yaml", "structure.yaml"}
+    assert set(SPECIAL_FILES) == {
+        "lexicon.yaml",
+        "units.yaml",
+        "normalize.yaml",
+        "structure.yaml",
+        "divisions.yaml",
+    }
     for name in SPECIAL_FILES:
         assert read_special(rules_dir() / name)

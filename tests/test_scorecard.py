@@ -23,7 +23,7 @@ def _row(kind: str, year: int, report_year: int, value: float, **kw: Any) -> dic
     row = {
         "doc": f"r{report_year}",
         "region": "甲市",
-        "region_code": "111100",
+        "region_code": 111100,
         "report_year": report_year,
         "indicator": "gdp",
         "kind": kind,
@@ -159,7 +159,7 @@ def test_levels_compare_in_standard_units_and_gap_is_a_ratio() -> None:
 
 def test_no_result_when_missing_other_place_other_measure_or_unit() -> None:
     t = _row("target", 2017, 2017, 6.5)
-    other_place = _row("result", 2017, 2018, 7, region_code="222200", region="乙市")
+    other_place = _row("result", 2017, 2018, 7, region_code=222200, region="乙市")
     other_measure = _row("result", 2017, 2018, 800, measure="level", unit="亿元")
     other_year = _row("result", 2016, 2017, 7)
     card = _card(t, other_place, other_measure, other_year)

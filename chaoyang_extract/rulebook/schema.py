@@ -248,6 +248,14 @@ LEXICON: dict[str, Key] = {
     "scope_names": _text_map(required=False),
 }
 
+# --------------------------------------------------------------------------- divisions.yaml
+
+DIVISIONS: dict[str, Key] = {
+    "suffixes": _texts(),
+    "no_prefecture": _texts(),
+    "own_level_words": _texts(),
+}
+
 # --------------------------------------------------------------------------- units.yaml
 
 UNITS: dict[str, Key] = {
@@ -342,6 +350,7 @@ STRUCTURE: dict[str, Key] = {
 # Files of the built-in rules folder that are not rule files, with their shapes.
 SPECIAL_FILES: dict[str, Mapping[str, Key]] = {
     "lexicon.yaml": LEXICON,
+    "divisions.yaml": DIVISIONS,
     "units.yaml": UNITS,
     "normalize.yaml": NORMALIZE,
     "structure.yaml": STRUCTURE,
