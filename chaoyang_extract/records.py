@@ -6,6 +6,8 @@ sentence decide kind, year and horizon; then restated figures collapse into one 
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
@@ -84,6 +86,8 @@ class Sentence:
 
     def __init__(self, rs: RuleSet, text: str) -> None:
         self.text = text
+        self._rs = rs
+        self._breaks: list[int] | None = None
         self.result_cue = rs.result_cue_re.search(text) is not None
         self._target_re = rs.target_cue_re
         self._target = rs.target_cue_re.search(text)
@@ -104,6 +108,21 @@ class Sentence:
         if m.end() <= pos:
             return True
         return self._target_re.search(self.text, m.start(), pos) is not None
+
+    def sets_goal(self, start: int, end: int) -> bool:
+        """Whether the clause that ends with the figure at ``start:end`` (offsets in the
+        sentence) sets a goal ("今年GDP增长预期目标为6%以上")."""
+        if self._rs.goal_clause_re.pattern == "(?!)":
+            return False
+        if self._breaks is None:
+            # Once a sentence: a sentence of thousands of figures asks for each of them.
+            self._breaks = [m.end() for m in self._rs.clause_break_re.finditer(self.text)]
+        # The name's own clause, up to the figure: a list of names sharing one figure
+        # ("地区生产总值、固定资产投资…增长6.5%") must not make each of them read the list.
+        i = bisect.bisect_right(self._breaks, start)
+        stop = min(end, self._breaks[i]) if i < len(self._breaks) else end
+        clause = self.text[self._breaks[i - 1] if i > 0 else 0 : stop]
+        return self._rs.goal_clause_re.search(clause) is not None
 
     def plan_end(self, path: str, y: int | None) -> int | None:
         key = (path, y)
@@ -155,6 +174,12 @@ def place(
         or (hit.estimated and not sent.target_cue_before(hit.start - hit.sentence_start))
     ):
         period = "review"
+    if (
+        period == "review"
+        and not (hit.estimated or hit.past or hit.multi_item or context_multi)
+        and sent.sets_goal(hit.start - hit.sentence_start, hit.end - hit.sentence_start)
+    ):
+        period = "plan"
     if period.startswith("review"):
         year = y - 1 if y is not None else None
         if hit.multi_item or (context_multi and hit.measure != "level"):

@@ -62,6 +62,8 @@ class RuleSet:
     place_scope_break_re: regex.Pattern[str] = field(init=False)
     result_cue_re: regex.Pattern[str] = field(init=False)
     target_cue_re: regex.Pattern[str] = field(init=False)
+    goal_clause_re: regex.Pattern[str] = field(init=False)
+    own_share_re: regex.Pattern[str] = field(init=False)
     estimate_re: regex.Pattern[str] = field(init=False)
     prefilter_re: regex.Pattern[str] = field(init=False)
     directions: dict[str, int] = field(init=False)
@@ -180,6 +182,8 @@ def compile_ruleset(rs: RuleSet, ph: Mapping[str, str]) -> None:
     rs.place_scope_break_re = cache.compile(str(lex.get("place_scope_break") or "(?!)"))
     rs.result_cue_re = cache.compile(_alternation(lex["result_cues"]))
     rs.target_cue_re = cache.compile(_alternation(lex["target_cues"]))
+    rs.goal_clause_re = cache.compile(str(lex.get("goal_clause") or "(?!)"))
+    rs.own_share_re = cache.compile(str(lex.get("own_share") or "(?!)"))
     rs.estimate_re = cache.compile(_alternation(lex["estimate_words"]))
     rs.directions = {str(k): int(v) for k, v in lex["directions"].items()}
     rs.pre_bounds = {str(w): b for b, ws in lex["pre_bounds"].items() for w in ws}

@@ -245,6 +245,8 @@ LEXICON: dict[str, Key] = {
     "multi_year_cues": _texts(),
     "result_cues": _texts(),
     "target_cues": _texts(),
+    "goal_clause": Key(str, required=False),
+    "own_share": Key(str, required=False),
     "scope_names": _text_map(required=False),
 }
 
