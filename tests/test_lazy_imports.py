@@ -15,7 +15,7 @@ from .conftest import ROOT, SAMPLE
 PROBE = """
 import sys
 {run}
-print(sorted(m for m in ("pandas", "pyarrow.compute", "cn2an") if m in sys.modules))
+print(sorted(m for m in ("pandas", "pyarrow.compute", "cn2an", "matplotlib") if m in sys.modules))
 """
 
 
@@ -35,6 +35,7 @@ def test_default_extract_imports_no_pandas(tmp_path: Path) -> None:
     run = f"from chaoyang_extract.cli import main\nmain({args!r}, standalone_mode=False)"
     got = imported(run)
     assert "pandas" not in got and "pyarrow.compute" not in got, got
+    assert "matplotlib" not in got, got  # scorecard charts only
     assert (tmp_path / "chaoyang_2017.csv").stat().st_size > 0
     table = pq.read_table(tmp_path / "chaoyang_2017.parquet")
     assert table.num_rows > 30
