@@ -17,6 +17,7 @@ import importlib.util
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .resources import rules_dir
 from .rulebook.special import read_special
@@ -95,13 +96,26 @@ class Gazetteer:
         self.last_year = max((d.last for d in divisions), default=0)
 
     def find(self, name: str, year: int | None) -> list[Division]:
-        hits = self.by_name.get(name) or self.by_short.get(name) or []
+        hits = self.by_name.get(name) or self.by_short.get(name) or self._abbreviated(name)
         if year is not None and hits:
             y = min(year, self.last_year)
             at_year = [d for d in hits if d.first <= y <= d.last]
             # A name no longer (or not yet) listed that year still names the place.
             hits = at_year or _nearest(hits, y)
         return _unique(hits)
+
+    def _abbreviated(self, name: str) -> list[Division]:
+        """黔西南州 -> 黔西南布依族苗族自治州: the stem, anything, the long ending."""
+        for short, long in _settings().get("abbreviated", {}).items():
+            stem = name[: -len(short)]
+            if name.endswith(short) and len(stem) >= 2:
+                return [
+                    d
+                    for n, ds in self.by_name.items()
+                    if n.startswith(stem) and n.endswith(long)
+                    for d in ds
+                ]
+        return []
 
 
 def _nearest(hits: list[Division], year: int) -> list[Division]:
@@ -118,8 +132,8 @@ def _unique(hits: list[Division]) -> list[Division]:
 
 
 @functools.cache
-def _settings() -> dict[str, list[str]]:
-    data: dict[str, list[str]] = read_special(rules_dir() / "divisions.yaml")
+def _settings() -> dict[str, Any]:
+    data: dict[str, Any] = read_special(rules_dir() / "divisions.yaml")
     return data
 
 

@@ -256,6 +256,7 @@ DIVISIONS: dict[str, Key] = {
     "suffixes": _texts(),
     "no_prefecture": _texts(),
     "own_level_words": _texts(),
+    "abbreviated": _text_map(required=False),
 }
 
 # --------------------------------------------------------------------------- units.yaml
