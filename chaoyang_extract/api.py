@@ -75,6 +75,7 @@ def extract_paths(
     rules: Iterable[PathLike] = (),
     jobs: int | None = 1,
     errors: Literal["raise", "warn"] = "raise",
+    restated_targets: bool = False,
 ) -> pd.DataFrame:
     """The figures of report files (text, HTML, PDF, Word), folders (every report file
     below) or glob patterns, as one table in input order, like ``cyx extract``.
@@ -82,6 +83,7 @@ def extract_paths(
     ``jobs`` spreads the documents over processes (None: the CPU count); the table does
     not depend on it. A path that cannot be read raises InputError after the others are
     extracted, or with ``errors="warn"`` becomes a warning and gives no rows.
+    ``restated_targets`` adds the earlier years' targets reports restate (for ``scorecard``).
     """
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     labels = [str(p) for p in items]
@@ -89,7 +91,7 @@ def extract_paths(
         raise ValueError("extract_paths reads files; pass stdin's text to extract_text")
     rs = _rules(rules)
     sources, failures = collect(labels)
-    opts = Options(tuple(str(r) for r in rules), year, region)
+    opts = Options(tuple(str(r) for r in rules), year, region, restated_targets=restated_targets)
     run = run_batch(rs, sources, failures, opts, jobs=jobs or default_jobs())
     for f in run.failures:
         if errors == "raise":

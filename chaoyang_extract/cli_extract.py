@@ -144,6 +144,12 @@ def _stoppable(command: Callable[P, None]) -> Callable[P, None]:
     help="Write each document's extracted text as DIR/<doc>.txt: the text the rows' start, end and quote refer to.",
 )
 @click.option(
+    "--restated-targets",
+    is_flag=True,
+    help="Also give earlier years' targets that a report restates (将2019年GDP增长目标设定为7%左右 "
+    "in a 2020 report), as kind target of their own year, for `cyx scorecard`.",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
@@ -180,6 +186,7 @@ def extract(
     doc_timeout: float,
     globs: tuple[str, ...],
     save_text: str | None,
+    restated_targets: bool,
     summary_json: str | None,
     quiet: bool,
     verbose: bool,
@@ -195,7 +202,7 @@ def extract(
     all_inputs = _gather_inputs(inputs, lists)
     rs = _load_rules(rules_dirs)
     requirements = _parse_requirements(require, rs)
-    opts = _batch_options(rules_dirs, year, region, doc_timeout, save_text)
+    opts = _batch_options(rules_dirs, year, region, doc_timeout, save_text, restated_targets)
     run = _run(rs, all_inputs, opts, jobs, globs, bar=not quiet)
     if tables.name is None:
         tables = tables._replace(name=_default_name(inputs, lists))
@@ -334,11 +341,12 @@ def _batch_options(
     region: str | None,
     doc_timeout: float,
     save_text: str | None,
+    restated_targets: bool = False,
 ) -> Options:
     from .workers import Options
 
     rules = tuple(str(p) for p in rules_dirs)
-    return Options(rules, year, region, doc_timeout or None, save_text)
+    return Options(rules, year, region, doc_timeout or None, save_text, restated_targets)
 
 
 # --------------------------------------------------------------------------- the run

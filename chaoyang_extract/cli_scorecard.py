@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,12 @@ def _read_inputs(
                 warnings.simplefilter("always")
                 frames.append(
                     extract_paths(
-                        reports, rules=rules_dirs, region=region, errors="warn", jobs=None
+                        reports,
+                        rules=rules_dirs,
+                        region=region,
+                        errors="warn",
+                        jobs=None,
+                        restated_targets=True,
                     )
                 )
         except RuleError as e:
@@ -128,7 +134,7 @@ def _write(card: pd.DataFrame, folder: Path) -> None:
     except OSError as e:
         raise _out(folder, e) from None
     meta = {b"cyx_version": __version__.encode()}
-    writers = {
+    writers: dict[str, Callable[[Path], object]] = {
         "scorecard.csv": lambda p: p.write_text("\ufeff" + frame_csv_text(card), encoding="utf-8"),
         "scorecard.parquet": lambda p: pq.write_table(
             pa.Table.from_pandas(card, preserve_index=False).replace_schema_metadata(meta), p

@@ -41,9 +41,13 @@ def extract_document(
     year: int | None = None,
     region: str | None = None,
     metadata: Sequence[str] = (),
+    restated_targets: bool = False,
 ) -> DocResult:
     """Every figure of one report's text. ``year``/``region`` override what the text says;
-    ``metadata`` holds what the file says of itself (see ``document_metadata``)."""
+    ``metadata`` holds what the file says of itself (see ``document_metadata``);
+    ``restated_targets`` keeps earlier years' targets the report restates (kind target,
+    their own year), which a scorecard can use and a table of the report's own figures
+    leaves out."""
     norm = normalize(original)
     text = norm.text
     meta = [normalize(m).text for m in metadata]
@@ -87,6 +91,7 @@ def extract_document(
         to_original=norm.span,
         section_at=section_at,
         line_at=line_at,
+        restated=restated_targets,
     )
     if tabled:
         records = dedupe([*records, *tabled])

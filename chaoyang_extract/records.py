@@ -7,7 +7,6 @@ sentence decide kind, year and horizon; then restated figures collapse into one 
 from __future__ import annotations
 
 import bisect
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
@@ -132,11 +131,23 @@ class Sentence:
 
 
 def place(
-    hit: Hit, period: str, report_year: int | None, sent: Sentence, path: str
+    hit: Hit,
+    period: str,
+    report_year: int | None,
+    sent: Sentence,
+    path: str,
+    restated: bool = False,
 ) -> Placement | None:
-    """Result or target, for which year, annual or multi-year; None to drop the hit."""
+    """Result or target, for which year, annual or multi-year; None to drop the hit.
+    ``restated``: keep an earlier year's target that the report restates ("将2019年GDP增长
+    目标设定为7%左右" in a 2020 report) as that year's target; else it gives no row."""
     y = report_year
     context_multi = hit.multi_context or period in ("review_multi", "plan_multi")
+    if hit.year is not None and y is not None and hit.year < y and not hit.multi_item:
+        rel = hit.start - hit.sentence_start, hit.end - hit.sentence_start
+        if sent.sets_goal(*rel):
+            # An earlier year's goal is no result of that year.
+            return Placement("target", hit.year, "annual") if restated else None
     if hit.year is not None and y is not None:
         # An explicit year beats the section: "2016年达到1156.49亿元" in a five-year review.
         if hit.year == y - 1 and not hit.multi_item:
@@ -227,6 +238,7 @@ def build_records(
     section_at: Callable[[int], tuple[str, str]],
     line_at: Callable[[int], int],
     unplaced: list[Hit] | None = None,
+    restated: bool = False,
 ) -> list[Record]:
     """Hits -> records, one per figure, in document order.
 
@@ -245,7 +257,7 @@ def build_records(
         sent = sentences.get(span)
         if sent is None:
             sent = sentences[span] = Sentence(rs, text[span[0] : span[1]])
-        placed = place(hit, period, report_year, sent, path)
+        placed = place(hit, period, report_year, sent, path, restated)
         if placed is None:
             if (
                 unplaced is not None

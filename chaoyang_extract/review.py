@@ -230,10 +230,20 @@ def _frame(result: DocResult, source: str) -> str:
     return (
         f"<h2>{html.escape(result.doc)}</h2><p>{html.escape(source)}</p>"
         f"<p>report year: <b>{result.report_year or '?'}</b>, region: "
-        f"<b>{html.escape(result.region or '?')}</b>, rows: {len(result.records)}</p>"
+        f"<b>{html.escape(result.region or '?')}</b>{_division(result)}, "
+        f"rows: {len(result.records)}</p>"
         f"<details><summary>parts ({len(result.sections)})</summary><ul>{parts}</ul></details>"
         + (f"<ul>{warnings}</ul>" if warnings else "")
     )
+
+
+def _division(result: DocResult) -> str:
+    """The region's division code and parents, as the records carry them."""
+    p = result.place
+    if p.code is None:
+        return ""
+    parents = " ".join(x for x in (p.province, p.prefecture) if x and x != result.region)
+    return html.escape(f" ({p.code}{', ' + parents if parents else ''})")
 
 
 def _table(records: Sequence[Record]) -> str:

@@ -36,6 +36,8 @@ class Options:
     doc_timeout: float | None = None
     # --save-text: the folder that gets each document's extracted text as <doc>.txt.
     save_text: str | None = None
+    # --restated-targets: earlier years' targets a report restates, as those years' targets.
+    restated_targets: bool = False
 
 
 @dataclass
@@ -94,6 +96,7 @@ def _extract_source(rs: RuleSet, source: Source, opts: Options, data: bytes | No
             year=opts.year,
             region=opts.region,
             metadata=document_metadata(got.title, got.date),
+            restated_targets=opts.restated_targets,
         )
     except Exception as e:  # noqa: BLE001 - one odd report must not stop a batch of thousands
         out.error = f"extraction failed ({type(e).__name__}: {e})"

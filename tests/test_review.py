@@ -95,7 +95,8 @@ def test_review_command_writes_pages_and_an_index(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["review", str(SAMPLE), str(bad), "-o", str(out)])
     assert result.exit_code == 3, result.output
     assert f"cyx: {bad}: empty PDF file" in result.stderr
-    assert (out / "chaoyang_2017.html").exists()
+    page = (out / "chaoyang_2017.html").read_text(encoding="utf-8")
+    assert "<b>朝阳市</b> (211300, 辽宁省)" in page  # the frame gives the division
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "href='chaoyang_2017.html'" in index and "empty PDF file" in index
     assert "<th>unread figures</th>" in index

@@ -4,6 +4,7 @@ and reports."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from click.testing import CliRunner
 from chaoyang_extract import extract_text, scorecard
 from chaoyang_extract.cli import main
 from chaoyang_extract.scoring import COLUMNS
-from chaoyang_extract.table_files import read_table
 
 
 def _row(kind: str, year: int, report_year: int, value: float, **kw: Any) -> dict[str, Any]:
@@ -256,3 +256,85 @@ def test_extract_text_rows_score_through_the_api() -> None:
     r = extract_text("预计全年地区生产总值增长7.1%。", "b", year=2018, region="甲市")
     card = scorecard(pd.concat([t, r], ignore_index=True))
     assert card[["year", "indicator", "status"]].values.tolist() == [[2017, "gdp", "met"]]
+
+
+MULTIYEAR = Path(__file__).parent / "corpus" / "multiyear"
+# The page is cut in the middle of 左右 ("生産總值增長8%左"): the annotator read approx,
+# cyx reads the figure as written (eq). Its status is no_result either way.
+CUT_BOUND = {("610000", "2017", "gdp", "growth", "baseline")}
+
+
+def test_scorecard_of_the_multiyear_corpus_matches_its_gold(tmp_path: Path) -> None:
+    """Real reports of three places over three years (tests/corpus/multiyear): every
+    required gold row is given with its values, status and documents; no other row is."""
+    import csv
+
+    run = CliRunner().invoke(main, ["scorecard", str(MULTIYEAR), "-o", str(tmp_path), "-q"])
+    assert run.exit_code == 0, run.output
+    got = pd.read_parquet(tmp_path / "scorecard.parquet")
+    with (MULTIYEAR / "scorecard_gold.csv").open(encoding="utf-8") as f:
+        gold = list(csv.DictReader(f))
+
+    def key(code: Any, year: Any, ind: Any, measure: Any, tier: Any) -> tuple[str, ...]:
+        return (str(code), str(year), str(ind), str(measure), str(tier))
+
+    rows = {
+        key(*r[["region_code", "year", "indicator", "measure", "tier"]]): r
+        for _, r in got.iterrows()
+    }
+    for g in gold:
+        k = key(g["region_code"], g["year"], g["indicator"], g["measure"], g["tier"])
+        if g["optional"] and k not in rows:
+            continue
+        assert k in rows, f"missing {k}"
+        r = rows.pop(k)
+        assert r["status"] == g["status"], k
+        assert r["target_value"] == float(g["target_value"]), k
+        if k not in CUT_BOUND:
+            assert r["target_bound"] == g["target_bound"], k
+        if g["target_value_max"]:
+            assert r["target_value_max"] == float(g["target_value_max"]), k
+        if g["result_value"]:
+            assert (
+                r["result_value"] == float(g["result_value"]) and r["result_doc"] == g["result_doc"]
+            ), k
+        else:
+            assert pd.isna(r["result_value"]), k
+        assert r["target_doc"] == g["target_doc"], k
+    assert not rows, f"rows not in the gold: {sorted(rows)}"
+
+
+def test_a_restated_target_is_kept_only_when_asked_for() -> None:
+    """ "将2019年…增长目标设定为7%左右" in a 2020 report is 2019's target, not 2019's result:
+    a table of the report's own figures leaves it out; the scorecard asks for it."""
+    from chaoyang_extract.extract import extract_document
+    from chaoyang_extract.rulebook import load_rules
+
+    rs = load_rules()
+    text = "在2019年1月18日深圳市政府工作报告中，将2019年深圳市GDP增长目标设定为7%左右。"
+    plain = extract_document(rs, text, "sz", year=2020, region="深圳市")
+    assert plain.records == []
+    kept = extract_document(rs, text, "sz", year=2020, region="深圳市", restated_targets=True)
+    assert [(r.kind, r.year, r.value, r.bound) for r in kept.records] == [
+        ("target", 2019, 7.0, "approx")
+    ]
+
+
+def test_plot_writes_charts_and_a_page(tmp_path: Path) -> None:
+    run = CliRunner().invoke(
+        main, ["scorecard", str(MULTIYEAR), "-o", str(tmp_path), "--plot", "-q"]
+    )
+    assert run.exit_code == 0, run.output
+    charts = tmp_path / "charts"
+    assert (charts / "met_share.png").stat().st_size > 1000
+    assert (charts / "440300_gdp_growth.svg").exists() and (
+        charts / "440300_gdp_growth.png"
+    ).exists()
+    page = (tmp_path / "scorecard.html").read_text(encoding="utf-8")
+    assert page.count("<svg") >= 2
+    # XML namespaces name http addresses; nothing is fetched from one.
+    assert not re.search(r"""(?:src|href)=["']?https?:""", page)
+    bad = CliRunner().invoke(
+        main, ["scorecard", str(MULTIYEAR), "-o", str(tmp_path), "--plot", "--font", "/no/such.ttf"]
+    )
+    assert bad.exit_code == 2 and "--font" in bad.output and "Traceback" not in bad.output
