@@ -38,7 +38,7 @@ def review(
     A batch also gets OUT/index.html. Each page opens from the file, without a network."""
     from .extract import document_metadata, extract_document
     from .formats.read import read_file
-    from .review import IndexEntry, index_page, review_page, unread_figures
+    from .review import IndexEntry, figure_pattern, index_page, review_page, unread_figures
     from .rulebook import load_rules
     from .sources import REPORT_GLOBS, collect
 
@@ -48,6 +48,7 @@ def review(
         err(str(e))
         sys.exit(EXIT_RULES)
     core = [a for ind in rs.indicators.values() if ind.core for a in ind.aliases]
+    figure = figure_pattern(rs)
     sources, failures = collect(inputs, globs or REPORT_GLOBS)
     folder = Path(out_dir)
     entries: list[IndexEntry] = []
@@ -67,7 +68,7 @@ def review(
             entries.append(IndexEntry(page, None, e.message))
             code = EXIT_INPUT
             continue
-        unread = unread_figures(got.text, res.records, core)
+        unread = unread_figures(got.text, res.records, core, figure)
         _write(folder / page, review_page(res, got.text, src.label, unread))
         entries.append(IndexEntry(page, res, unread=len(unread)))
     if len(sources) > 1:

@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 
 from .extract import DocResult
 from .records import Record
+from .rulebook import RuleSet
 
-__all__ = ["IndexEntry", "index_page", "review_page", "unread_figures"]
+__all__ = ["IndexEntry", "figure_pattern", "index_page", "review_page", "unread_figures"]
 
 _CSS = """
 body{font:15px/1.7 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;display:flex;height:100vh}
@@ -172,27 +173,37 @@ def _summary(r: Record) -> str:
     return f"{r.indicator} {r.kind} {r.year} {r.measure} {r.bound} {value}{r.unit} {extra}".strip()
 
 
-# A figure as reports write one: a number with a unit (or 个百分点).
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰|个百分点|[万亿千]?(?:元|美元|人|吨|户|个|亩|公顷))")
+def figure_pattern(rs: RuleSet) -> re.Pattern[str]:
+    """A figure as reports write one: digits and a unit of units.yaml (after a scale) or
+    a percent, as the rules read them."""
+    from .resources import rules_dir
+    from .rulebook import read_special
+    from .rulebook.ruleset import lexicon_placeholders
+
+    unit = lexicon_placeholders(rs.lexicon, read_special(rules_dir() / "units.yaml"))["UNIT"]
+    return re.compile(rf"\d+(?:\.\d+)?(?:{unit}|‰)")
+
+
 _SENTENCE_END = re.compile(r"[。！？；\n]")
 
 
 def unread_figures(
-    text: str, records: Sequence[Record], core_names: Sequence[str]
+    text: str, records: Sequence[Record], core_names: Sequence[str], figure: re.Pattern[str]
 ) -> list[tuple[int, int]]:
-    """(start, end) of each figure that stands in a sentence naming a core indicator but
-    lies in no record's quote: the likely misses a rule could be written for.
+    """(start, end) of each ``figure`` that stands in a sentence naming a core indicator
+    but lies in no record's quote: the likely misses a rule could be written for.
 
-    >>> unread_figures("生产总值增长7%，达到100亿元。", [], ["生产总值"])
+    >>> fig = re.compile(r"\\d+(?:%|亿元)")
+    >>> unread_figures("生产总值增长7%，达到100亿元。", [], ["生产总值"], fig)
     [(6, 8), (11, 16)]
-    >>> unread_figures("植树100万株。", [], ["生产总值"])
+    >>> unread_figures("植树100亿元。", [], ["生产总值"], fig)
     []
     """
     if not core_names:
         return []
     spans = sorted((r.start, r.end) for r in records)
     out: list[tuple[int, int]] = []
-    for m in _FIGURE.finditer(text):
+    for m in figure.finditer(text):
         a, b = m.span()
         if any(s <= a and b <= e for s, e in spans):
             continue

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from chaoyang_extract.cli import main
 from chaoyang_extract.extract import extract_document
-from chaoyang_extract.review import review_page, unread_figures
+from chaoyang_extract.review import figure_pattern, review_page, unread_figures
 from chaoyang_extract.rulebook import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,9 @@ def test_figures_no_record_reads_are_marked_unread() -> None:
     text = "2017年全市地区生产总值增长7%，城镇化率达到55.2%。今年植树100万株。"
     res = extract_document(RULES, text, "x", year=2018)
     core = [a for ind in RULES.indicators.values() if ind.core for a in ind.aliases]
-    page = review_page(res, text, "x.txt", unread_figures(text, res.records, core))
+    page = review_page(
+        res, text, "x.txt", unread_figures(text, res.records, core, figure_pattern(RULES))
+    )
     assert "<mark class='unread' data-ids=''>55.2%</mark>" in page
     assert "unread figures (1)" in page
     assert "100万" not in [m for m in re.findall(r"<mark class='unread'[^>]*>([^<]*)", page)]
