@@ -132,7 +132,7 @@ def _predicate_hits(
     chain: list[str] = []
     chain_end: int | None = None
     first_name = mentions[0].start if mentions else e
-    prev: tuple[tuple[str, ...], list[Hit]] | None = None
+    prev: tuple[tuple[str, ...], list[Hit], int] | None = None
     for i, men in enumerate(mentions):
         limit = mentions[i + 1].start if i + 1 < len(mentions) else e
         # Subjects that each have figures and are then given a shared 分别 list.
@@ -162,6 +162,7 @@ def _predicate_hits(
             and prev is not None
             and prev[0] == men.members
             and rs.own_share_re.match(text, lead_start)
+            and not rs.own_share_re.match(text, prev[2])
         ):
             # "公共财政收入9424亿元，其中地方一般公共预算收入3773亿元": a total that holds the
             # region's own share of the same indicator; the share is the figure.
@@ -169,7 +170,7 @@ def _predicate_hits(
             gone = {id(h) for h in prev[1] if h.measure in measures}
             hits = [h for h in hits if id(h) not in gone]
         hits.extend(found)
-        prev = (men.members, found)
+        prev = (men.members, found, lead_start)
         chain_end = end if found else None
     return hits
 
