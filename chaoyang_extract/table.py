@@ -199,12 +199,12 @@ def _builder(arrow_type: str) -> Callable[[list[Any]], Any]:
 # -3.6万 from a quote, @SUM). OWASP's advice for CSV injection: prefix such a text cell
 # with a single quote, which spreadsheets show as text. Only text columns: numbers stay
 # numbers. Parquet, JSON lines and XLSX keep the exact text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(text: str) -> str:
     # A lone sign is no formula, and "-" is stdin's doc.
-    return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_START) else text
 
 
 def _csv_cell(arrow_type: pa.DataType) -> Callable[[Any], str]:

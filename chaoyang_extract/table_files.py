@@ -18,7 +18,6 @@ TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
 # Without these a table cannot be scored; the others are carried when present.
 _NEEDED: tuple[str, ...] = ("doc", "region", "report_year", "indicator", "kind", "year")
 _NEEDED += ("measure", "value", "unit", "value_std", "unit_std", "bound", "quote")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_table(path: Path) -> bool:
@@ -62,33 +61,26 @@ def _typed_csv(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _unneutral(text: str) -> str:
-    return text[1:] if len(text) > 2 and text[0] == "'" and text[1] in _FORMULA_START else text
+    """What ``table.csv_safe`` neutralised, as it was."""
+    from .table import FORMULA_START
 
-
-_TYPES = {
-    "report_year": "Int16",
-    "year": "Int16",
-    "value": "float64",
-    "value_max": "float64",
-    "value_std": "float64",
-    "estimated": "boolean",
-}
+    return text[1:] if len(text) > 2 and text[0] == "'" and text[1] in FORMULA_START else text
 
 
 def _types(df: pd.DataFrame) -> pd.DataFrame:
+    """Each column as the records table types it (table.SCHEMA); unknown columns as text."""
     import pandas as pd
+
+    from .table import PANDAS_DTYPES, SCHEMA
 
     out = df.copy()
     for col in out.columns:
-        dtype = _TYPES.get(col, "string")
-        if dtype == "float64":
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("float64")
-        elif dtype == "Int16":
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int16")
+        known = col in SCHEMA.names
+        dtype = PANDAS_DTYPES[str(SCHEMA.field(col).type)] if known else "string"
+        if dtype in ("float64", "Int16", "Int32"):
+            out[col] = pd.to_numeric(out[col], errors="raise").astype(dtype)  # type: ignore[call-overload]
         elif dtype == "boolean":
             out[col] = out[col].astype("boolean")
-        elif col in ("start", "end", "line", "region_code"):
-            out[col] = pd.to_numeric(out[col], errors="raise").astype("Int32")
         else:
             out[col] = out[col].astype("object").where(out[col].notna(), None).astype("string")
     return out
